@@ -14,7 +14,9 @@ function workspaceModuleMap() {
       const manifest = path.join(groupDir, dir, 'package.json');
       if (!fs.existsSync(manifest)) continue;
       const { name } = JSON.parse(fs.readFileSync(manifest, 'utf8'));
-      map[`^${name.replace('/', '\\/')}$`] = path.join(groupDir, dir, 'src', 'index.ts');
+      const pattern = name.replace('/', '\\/');
+      map[`^${pattern}$`] = path.join(groupDir, dir, 'src', 'index.ts');
+      map[`^${pattern}/testing$`] = path.join(groupDir, dir, 'src', 'testing', 'index.ts');
     }
   }
   return map;

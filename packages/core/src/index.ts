@@ -1,3 +1,4 @@
+// Contracts and tokens
 export * from './contracts/attack';
 export * from './contracts/backend';
 export * from './contracts/maintainer';
@@ -5,9 +6,29 @@ export * from './contracts/metric';
 export * from './contracts/pruner';
 export * from './contracts/slicer';
 export * from './contracts/tokens';
+export * from './plugin';
+export * from './backend-resolver';
+// Data streaming
 export * from './data/labeled-dataset';
+export * from './data/stream';
+// The neuron view of a model
+export * from './model/graph-executor';
+export { type Layer } from './model/graph';
+export * from './model/neuron-model';
+export * from './model/fingerprint';
+export * from './model/parameter-layout';
+export * from './model/evaluate';
+// Slices
+export * from './slice/slice';
+export * from './slice/slice-file';
+export * from './slice/neuron-set-codec';
+// Statistics
+export * from './stats/cka';
+export * from './stats/cross-moment-accumulator';
+export * from './stats/moments';
+export * from './metrics/score-per-category';
+// Pipeline and utilities
+export * from './pipeline/pipeline';
 export * from './errors';
 export * from './progress';
 export * from './io/atomic-write';
-export * from './plugin';
-export * from './backend-resolver';

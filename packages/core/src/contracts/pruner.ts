@@ -1,4 +1,3 @@
-import type * as tf from '@tensorflow/tfjs';
 
 /** One prunable weight tensor (a dense or conv kernel) and the mask of weights still alive. */
 export interface PrunableWeight {
@@ -23,4 +22,3 @@ export interface Pruner {
   prune(weights: readonly PrunableWeight[], targetSparsity: number): Uint8Array[];
 }
 
-export type { tf };

@@ -1,0 +1,111 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Metric } from '../contracts/metric';
+import type { Slicer } from '../contracts/slicer';
+import { NeuronModel } from '../model/neuron-model';
+import { makeSeparableDataset } from './array-dataset';
+import { makeTinyCnn, makeTinyMlp } from './tiny-models';
+
+function fixtures() {
+  const mlpData = makeSeparableDataset({ samplesPerClass: 12, numClasses: 3, inputShape: [4, 4, 1], seed: 7 });
+  const cnnData = makeSeparableDataset({ samplesPerClass: 6, numClasses: 3, inputShape: [6, 6, 1], seed: 8 });
+  return [
+    { label: 'MLP', model: new NeuronModel(makeTinyMlp({ seed: 3 })), data: mlpData },
+    { label: 'CNN with batch-norm', model: new NeuronModel(makeTinyCnn({ seed: 4 })), data: cnnData },
+  ];
+}
+
+export interface MetricContractOptions {
+  /**
+   * Whether scores are the same whatever the batch size. False for metrics defined per minibatch
+   * (Taylor squares a per-batch sum); the reason goes in the test file.
+   */
+  batchSizeInvariant: boolean;
+}
+
+/** The behaviour every Metric must have. Each metric plugin runs it on its own metric. */
+export function describeMetricContract(makeMetric: () => Metric, options: MetricContractOptions): void {
+  describe(`Metric contract: ${makeMetric().name}`, () => {
+    for (const { label, model, data } of fixtures()) {
+      describe(label, () => {
+        it('scores every neuron of every neuron layer with a finite number', async () => {
+          const scores = await makeMetric().score(model, data, { batchSize: 8 });
+          expect(Object.keys(scores).sort()).toEqual(model.neuronLayers.map((layer) => layer.name).sort());
+          for (const layer of model.neuronLayers) {
+            expect(scores[layer.name]).toHaveLength(layer.units);
+            expect(Array.from(scores[layer.name]).every(Number.isFinite)).toBe(true);
+          }
+        });
+
+        it('gives the same scores twice', async () => {
+          const first = await makeMetric().score(model, data, { batchSize: 8 });
+          const second = await makeMetric().score(model, data, { batchSize: 8 });
+          for (const layer of model.neuronLayers) expect(Array.from(second[layer.name])).toEqual(Array.from(first[layer.name]));
+        });
+
+        if (options.batchSizeInvariant) {
+          it('does not depend on the batch size', async () => {
+            const small = await makeMetric().score(model, data, { batchSize: 5 });
+            const large = await makeMetric().score(model, data, { batchSize: 64 });
+            for (const layer of model.neuronLayers) {
+              Array.from(small[layer.name]).forEach((value, index) => {
+                expect(value).toBeCloseTo(large[layer.name][index], 4);
+              });
+            }
+          });
+        }
+
+        it('scores one category when asked', async () => {
+          const classZero = data.subset(Int32Array.from(Array.from(data.labels()).flatMap((label, index) => (label === 0 ? [index] : []))));
+          const scores = await makeMetric().score(model, classZero, { batchSize: 8, category: 0 });
+          for (const layer of model.neuronLayers) expect(scores[layer.name]).toHaveLength(layer.units);
+        });
+
+        it('leaves no tensor behind', async () => {
+          await makeMetric().score(model, data, { batchSize: 8 });
+          const before = tf.memory().numTensors;
+          await makeMetric().score(model, data, { batchSize: 8 });
+          expect(tf.memory().numTensors).toBe(before);
+        });
+      });
+    }
+  });
+}
+
+/** The behaviour every Slicer must have, given a metric to rank with and options to slice with. */
+export function describeSlicerContract(
+  makeSlicer: () => Slicer,
+  makeMetric: () => Metric,
+  sliceOptions: Record<string, unknown>,
+): void {
+  describe(`Slicer contract: ${makeSlicer().name}`, () => {
+    for (const { label, model, data } of fixtures()) {
+      describe(label, () => {
+        it('returns in-range critical sets for every neuron layer, made for this model', async () => {
+          const slice = await makeSlicer().slice({ model, data, metric: makeMetric(), options: sliceOptions, batchSize: 8 });
+          expect(slice.slicer).toBe(makeSlicer().name);
+          expect(slice.metric).toBe(makeMetric().name);
+          expect(slice.model.weightsSha256).toBe(model.fingerprint().weightsSha256);
+          for (const layer of model.neuronLayers) {
+            const critical = slice.critical[layer.name];
+            expect(Array.isArray(critical)).toBe(true);
+            expect(critical.every((index) => Number.isInteger(index) && index >= 0 && index < layer.units)).toBe(true);
+            expect(new Set(critical).size).toBe(critical.length);
+          }
+        });
+
+        it('is deterministic', async () => {
+          const first = await makeSlicer().slice({ model, data, metric: makeMetric(), options: sliceOptions, batchSize: 8 });
+          const second = await makeSlicer().slice({ model, data, metric: makeMetric(), options: sliceOptions, batchSize: 8 });
+          expect(second.critical).toEqual(first.critical);
+        });
+
+        it('leaves no tensor behind', async () => {
+          await makeSlicer().slice({ model, data, metric: makeMetric(), options: sliceOptions, batchSize: 8 });
+          const before = tf.memory().numTensors;
+          await makeSlicer().slice({ model, data, metric: makeMetric(), options: sliceOptions, batchSize: 8 });
+          expect(tf.memory().numTensors).toBe(before);
+        });
+      });
+    }
+  });
+}

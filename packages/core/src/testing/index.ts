@@ -1,0 +1,4 @@
+// Test fixtures and the contract suites that every plugin runs (import from '@neusemslice/core/testing').
+export * from './array-dataset';
+export * from './tiny-models';
+export * from './contract-suites';
