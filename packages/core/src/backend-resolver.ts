@@ -21,12 +21,15 @@ export async function resolveBackend(
   container: DependencyContainer,
   options: ResolveBackendOptions = {},
 ): Promise<Backend> {
-  const backends = [...listComponents(container, 'backend')].sort((a, b) => b.priority - a.priority);
+  const backends = [...listComponents(container, 'backend')].sort(
+    (a, b) => b.priority - a.priority,
+  );
   if (backends.length === 0) {
     throw new UsageError('no backend registered: register at least @neusemslice/backend-cpu');
   }
   const forcedName = options.prefer ?? process.env[BACKEND_ENV_VARIABLE] ?? undefined;
-  const log = options.log === undefined ? (line: string) => process.stderr.write(`${line}\n`) : options.log;
+  const log =
+    options.log === undefined ? (line: string) => process.stderr.write(`${line}\n`) : options.log;
   let chosen: Backend | undefined;
   if (forcedName) {
     chosen = backends.find((backend) => backend.name === forcedName);
@@ -36,12 +39,16 @@ export async function resolveBackend(
       );
     }
     if (!chosen.isAvailable()) {
-      throw new UsageError(`backend '${forcedName}' was asked for but its package is not installed`);
+      throw new UsageError(
+        `backend '${forcedName}' was asked for but its package is not installed`,
+      );
     }
   } else {
     chosen = backends.find((backend) => backend.isAvailable());
     if (!chosen) {
-      throw new UsageError(`none of the registered backends is installed (${backends.map((b) => b.name).join(', ')})`);
+      throw new UsageError(
+        `none of the registered backends is installed (${backends.map((b) => b.name).join(', ')})`,
+      );
     }
   }
   await chosen.activate();

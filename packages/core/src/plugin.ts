@@ -32,7 +32,9 @@ export function provide<K extends ComponentKind>(
   }
   const key = `${kind}:${component.name}`;
   const existing = providers.get(key);
-  const alreadyThere = existing !== undefined || listComponents(container, kind).some((c) => c.name === component.name);
+  const alreadyThere =
+    existing !== undefined ||
+    listComponents(container, kind).some((c) => c.name === component.name);
   if (alreadyThere) {
     throw new UsageError(
       `${kind} '${component.name}' is already registered by ${existing ?? 'another provider'}; ` +

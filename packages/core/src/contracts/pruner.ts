@@ -1,4 +1,3 @@
-
 /** One prunable weight tensor (a dense or conv kernel) and the mask of weights still alive. */
 export interface PrunableWeight {
   /** Layer name and weight name, e.g. `dense_1/kernel`. */
@@ -21,4 +20,3 @@ export interface Pruner {
   readonly description: string;
   prune(weights: readonly PrunableWeight[], targetSparsity: number): Uint8Array[];
 }
-

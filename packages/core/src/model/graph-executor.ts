@@ -20,7 +20,11 @@ export interface ExecutionHooks {
    * Computes a layer in place of its own call, e.g. to replace its nonlinearity. Return
    * undefined to let the layer compute as usual.
    */
-  applyLayer?(layer: Layer, input: tf.Tensor | tf.Tensor[], training: boolean): tf.Tensor | undefined;
+  applyLayer?(
+    layer: Layer,
+    input: tf.Tensor | tf.Tensor[],
+    training: boolean,
+  ): tf.Tensor | undefined;
   /** Sees each layer's output and may return a replacement (masks, probes, capture). */
   afterLayer?(layer: Layer, output: tf.Tensor): tf.Tensor;
 }
@@ -51,7 +55,10 @@ export function withoutActivation<T>(layer: Layer, compute: () => T): T {
 /** A standalone softmax layer, which the logits of a model are read before. */
 export function isSoftmaxLayer(layer: Layer): boolean {
   const className = layer.getClassName();
-  return className === 'Softmax' || (className === 'Activation' && layerActivation(layer)?.getClassName() === 'softmax');
+  return (
+    className === 'Softmax' ||
+    (className === 'Activation' && layerActivation(layer)?.getClassName() === 'softmax')
+  );
 }
 
 /**
@@ -67,7 +74,7 @@ export function executeModel(
   options: { training?: boolean; logits?: boolean } = {},
 ): tf.Tensor {
   const training = options.training ?? false;
-  const outputLayer = (model.outputs[0].sourceLayer as Layer);
+  const outputLayer = model.outputs[0].sourceLayer as Layer;
   const values = new Map<number, tf.Tensor>();
   const modelInput = model.inputs[0] as unknown as SymbolicTensorLike;
   values.set(modelInput.id, input);
@@ -81,13 +88,18 @@ export function executeModel(
     const compute = (): tf.Tensor => {
       const custom = hooks.applyLayer?.(layer, layerInput, training);
       if (custom) return custom;
-      const result = layer.apply(layerInput, { ...symbolic.callArgs, training }) as tf.Tensor | tf.Tensor[];
+      const result = layer.apply(layerInput, { ...symbolic.callArgs, training }) as
+        tf.Tensor | tf.Tensor[];
       return Array.isArray(result) ? result[symbolic.outputTensorIndex ?? 0] : result;
     };
     let output: tf.Tensor;
     if (options.logits === true && layer === outputLayer && isSoftmaxLayer(layer)) {
       output = layerInput as tf.Tensor;
-    } else if (options.logits === true && layer === outputLayer && layerActivation(layer)?.getClassName() === 'softmax') {
+    } else if (
+      options.logits === true &&
+      layer === outputLayer &&
+      layerActivation(layer)?.getClassName() === 'softmax'
+    ) {
       output = withoutActivation(layer, compute);
     } else {
       output = compute();

@@ -63,7 +63,9 @@ export function consumersByLayer(model: tf.LayersModel): Map<string, Layer[]> {
 /** Rejects models this toolkit cannot walk: several outputs, nested models, shared layers. */
 export function checkSupportedModel(model: tf.LayersModel): void {
   if (model.outputs.length !== 1) {
-    throw new UsageError(`model '${model.name}' has ${model.outputs.length} outputs; expected one (the logits)`);
+    throw new UsageError(
+      `model '${model.name}' has ${model.outputs.length} outputs; expected one (the logits)`,
+    );
   }
   if (model.inputs.length !== 1) {
     throw new UsageError(`model '${model.name}' has ${model.inputs.length} inputs; expected one`);
@@ -77,7 +79,9 @@ export function checkSupportedModel(model: tf.LayersModel): void {
     }
     const nodes = (layer as unknown as { inboundNodes: InboundNode[] }).inboundNodes;
     if (nodes.length > 1) {
-      throw new UsageError(`layer '${layer.name}' is called ${nodes.length} times; shared layers are not supported`);
+      throw new UsageError(
+        `layer '${layer.name}' is called ${nodes.length} times; shared layers are not supported`,
+      );
     }
   }
 }

@@ -72,10 +72,10 @@ export class NeuronModel {
   constructor(readonly model: tf.LayersModel) {
     checkSupportedModel(model);
     const consumers = consumersByLayer(model);
-    let logitsLayer = (model.outputs[0].sourceLayer as Layer);
+    let logitsLayer = model.outputs[0].sourceLayer as Layer;
     if (isSoftmaxLayer(logitsLayer)) {
-      logitsLayer = (logitsLayer as unknown as { inboundNodes: { inboundLayers: Layer[] }[] }).inboundNodes[0]
-        .inboundLayers[0];
+      logitsLayer = (logitsLayer as unknown as { inboundNodes: { inboundLayers: Layer[] }[] })
+        .inboundNodes[0].inboundLayers[0];
     }
     this.logitsLayerName = logitsLayer.name;
     const layers: NeuronLayer[] = [];
@@ -84,7 +84,9 @@ export class NeuronModel {
       const kind: NeuronLayerKind = layer.getClassName() === 'Dense' ? 'dense' : 'conv2d';
       const config = layer.getConfig() as { units?: number; filters?: number; dataFormat?: string };
       if (kind === 'conv2d' && config.dataFormat === 'channelsFirst') {
-        throw new UsageError(`conv layer '${layer.name}' is channelsFirst; only channelsLast models are supported`);
+        throw new UsageError(
+          `conv layer '${layer.name}' is channelsFirst; only channelsLast models are supported`,
+        );
       }
       layers.push({
         name: layer.name,
@@ -95,7 +97,9 @@ export class NeuronModel {
       });
     }
     if (layers.length === 0) {
-      throw new UsageError(`model '${model.name}' has no Dense or Conv2D layer before its output layer to slice`);
+      throw new UsageError(
+        `model '${model.name}' has no Dense or Conv2D layer before its output layer to slice`,
+      );
     }
     this.neuronLayers = layers;
     this.byName = new Map(layers.map((layer) => [layer.name, layer]));
@@ -148,7 +152,9 @@ export class NeuronModel {
     for (const [layerName, mask] of Object.entries(masks)) {
       const layer = this.layer(layerName);
       if (mask.length !== layer.units) {
-        throw new UsageError(`mask of layer '${layerName}' has ${mask.length} entries; the layer has ${layer.units} neurons`);
+        throw new UsageError(
+          `mask of layer '${layerName}' has ${mask.length} entries; the layer has ${layer.units} neurons`,
+        );
       }
     }
   }
@@ -190,7 +196,10 @@ export class NeuronModel {
         return result;
       },
     };
-    return executeModel(this.model, x, hooks, { training: options.training, logits: true }) as tf.Tensor2D;
+    return executeModel(this.model, x, hooks, {
+      training: options.training,
+      logits: true,
+    }) as tf.Tensor2D;
   }
 
   /** Logits of a batch, with optional neuron masks. The caller disposes the result. */
@@ -202,13 +211,18 @@ export class NeuronModel {
    * Post-activation neuron outputs of a batch, one [B, N] tensor per neuron layer (conv channels
    * are spatially averaged, SPEC §1), plus the logits. The caller disposes all of them.
    */
-  neuronOutputs(x: tf.Tensor, masks?: NeuronMasks): { outputs: Record<string, tf.Tensor2D>; logits: tf.Tensor2D } {
+  neuronOutputs(
+    x: tf.Tensor,
+    masks?: NeuronMasks,
+  ): { outputs: Record<string, tf.Tensor2D>; logits: tf.Tensor2D } {
     return tf.tidy(() => {
       const outputs: Record<string, tf.Tensor2D> = {};
       const logits = this.run(x, {
         masks,
         onNeuronOutput: (layer, output) => {
-          outputs[layer.name] = (layer.kind === 'conv2d' ? tf.mean(output, [1, 2]) : output) as tf.Tensor2D;
+          outputs[layer.name] = (
+            layer.kind === 'conv2d' ? tf.mean(output, [1, 2]) : output
+          ) as tf.Tensor2D;
           return output;
         },
       });
@@ -220,9 +234,15 @@ export class NeuronModel {
    * Post-activation outputs of every neuron layer (full conv maps) and the gradient of an
    * objective with respect to them, for one batch. The caller disposes the tensors.
    */
-  neuronGradients(x: tf.Tensor, objective: GradientObjective, masks?: NeuronMasks): NeuronGradients {
+  neuronGradients(
+    x: tf.Tensor,
+    objective: GradientObjective,
+    masks?: NeuronMasks,
+  ): NeuronGradients {
     if (objective.kind === 'cross-entropy' && objective.labels.length !== x.shape[0]) {
-      throw new UsageError(`labels has ${objective.labels.length} entries for a batch of ${x.shape[0]}`);
+      throw new UsageError(
+        `labels has ${objective.labels.length} entries for a batch of ${x.shape[0]}`,
+      );
     }
     if (objective.kind === 'logit') this.checkClass(objective.classIndex);
     const batchSize = x.shape[0];
@@ -262,7 +282,9 @@ export class NeuronModel {
   /** Throws a UsageError unless `classIndex` is a class of this model. */
   checkClass(classIndex: number, inputName = 'class'): void {
     if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= this.numClasses) {
-      throw new UsageError(`${inputName} ${classIndex} is not a class of this model (expected 0 … ${this.numClasses - 1})`);
+      throw new UsageError(
+        `${inputName} ${classIndex} is not a class of this model (expected 0 … ${this.numClasses - 1})`,
+      );
     }
   }
 }

@@ -30,7 +30,8 @@ export function weightOwnership(neuronModel: NeuronModel): WeightOwnership[] {
   for (const layer of neuronModel.model.layers) {
     const className = layer.getClassName();
     const producer = producerNeuronLayer(layer);
-    const producerName = producer && neuronLayerNames.has(producer.name) ? producer.name : undefined;
+    const producerName =
+      producer && neuronLayerNames.has(producer.name) ? producer.name : undefined;
     layer.weights.forEach((weight, position) => {
       const variable = weight as unknown as tf.LayerVariable;
       const shape = weight.shape as number[];
@@ -95,14 +96,26 @@ export interface ParameterCount {
  * that owns it and the neuron it reads are both kept. Input rows per channel are uniform, so the
  * count is the weight's size times the kept shares of its owner and input layers.
  */
-export function countKeptParameters(ownership: readonly WeightOwnership[], masks: NeuronMasks): ParameterCount {
+export function countKeptParameters(
+  ownership: readonly WeightOwnership[],
+  masks: NeuronMasks,
+): ParameterCount {
   let total = 0;
   let kept = 0;
   for (const weight of ownership) {
     total += weight.size;
-    kept += Math.round(weight.size * keptShare(masks, weight.ownerNeuronLayer) * keptShare(masks, weight.inputNeuronLayer));
+    kept += Math.round(
+      weight.size *
+        keptShare(masks, weight.ownerNeuronLayer) *
+        keptShare(masks, weight.inputNeuronLayer),
+    );
   }
-  return { total, kept, removed: total - kept, compressionRate: total > 0 ? (total - kept) / total : 0 };
+  return {
+    total,
+    kept,
+    removed: total - kept,
+    compressionRate: total > 0 ? (total - kept) / total : 0,
+  };
 }
 
 /**
@@ -118,19 +131,25 @@ export function weightMaskForNeurons(
 ): tf.Tensor {
   return tf.tidy(() => {
     const rank = weight.shape.length;
-    const axisMask = (layerName: string | undefined, axis: number | undefined): tf.Tensor | undefined => {
+    const axisMask = (
+      layerName: string | undefined,
+      axis: number | undefined,
+    ): tf.Tensor | undefined => {
       if (layerName === undefined || axis === undefined) return undefined;
       const neuronMask = selected[layerName];
       if (neuronMask === undefined) return undefined;
       const length = weight.shape[axis];
       const values = new Float32Array(length);
-      for (let index = 0; index < length; index++) values[index] = neuronMask[index % neuronMask.length] ? 1 : 0;
+      for (let index = 0; index < length; index++)
+        values[index] = neuronMask[index % neuronMask.length] ? 1 : 0;
       const broadcastShape = new Array<number>(rank).fill(1);
       broadcastShape[axis] = length;
       return tf.tensor(values, broadcastShape);
     };
     const owned = axisMask(weight.ownerNeuronLayer, weight.ownerAxis);
-    const outgoing = options.includeOutgoing ? axisMask(weight.inputNeuronLayer, weight.inputAxis) : undefined;
+    const outgoing = options.includeOutgoing
+      ? axisMask(weight.inputNeuronLayer, weight.inputAxis)
+      : undefined;
     const zeros = tf.zeros(weight.shape as number[]);
     const ownedFull = owned ? tf.add(zeros, owned) : zeros;
     if (!outgoing) return ownedFull;

@@ -36,7 +36,9 @@ export interface PipelineObserver {
   /** Called by `Pipeline.run` before the maintainer starts (only when one is set). */
   beforeMaintain?(context: PipelineContext & { slice: Slice }): void | Promise<void>;
   /** Called by `Pipeline.run` with the maintainer's report. */
-  afterMaintain?(context: PipelineContext & { slice: Slice; maintenance: MaintenanceReport }): void | Promise<void>;
+  afterMaintain?(
+    context: PipelineContext & { slice: Slice; maintenance: MaintenanceReport },
+  ): void | Promise<void>;
 }
 
 export interface PipelineResult {
@@ -80,12 +82,14 @@ export class Pipeline {
   }
 
   metric(metric: string | Metric): this {
-    this.chosenMetric = typeof metric === 'string' ? resolveComponent(this.container, 'metric', metric) : metric;
+    this.chosenMetric =
+      typeof metric === 'string' ? resolveComponent(this.container, 'metric', metric) : metric;
     return this;
   }
 
   slicer(slicer: string | Slicer, options: Record<string, unknown> = {}): this {
-    this.chosenSlicer = typeof slicer === 'string' ? resolveComponent(this.container, 'slicer', slicer) : slicer;
+    this.chosenSlicer =
+      typeof slicer === 'string' ? resolveComponent(this.container, 'slicer', slicer) : slicer;
     this.slicerOptions = { ...options };
     return this;
   }
@@ -96,7 +100,10 @@ export class Pipeline {
     data: { trainData: LabeledDataset; testData?: LabeledDataset },
   ): this {
     this.maintainerStep = {
-      maintainer: typeof maintainer === 'string' ? resolveComponent(this.container, 'maintainer', maintainer) : maintainer,
+      maintainer:
+        typeof maintainer === 'string'
+          ? resolveComponent(this.container, 'maintainer', maintainer)
+          : maintainer,
       options: { ...options },
       ...data,
     };
@@ -126,7 +133,9 @@ export class Pipeline {
       ['slicer', this.chosenSlicer],
     ].filter(([, value]) => value === undefined);
     if (missing.length > 0) {
-      throw new UsageError(`pipeline is missing: ${missing.map(([name]) => name).join(', ')} (call .${missing[0][0]}(…) first)`);
+      throw new UsageError(
+        `pipeline is missing: ${missing.map(([name]) => name).join(', ')} (call .${missing[0][0]}(…) first)`,
+      );
     }
     const context: PipelineContext = {
       model: this.neuronModel as NeuronModel,
@@ -158,8 +167,8 @@ export class Pipeline {
       options: { ...this.maintainerStep.options },
       onProgress: this.progressListener,
     });
-    for (const observer of this.observers) await observer.afterMaintain?.({ ...sliced, maintenance });
+    for (const observer of this.observers)
+      await observer.afterMaintain?.({ ...sliced, maintenance });
     return { slice, maintenance };
   }
 }
-

@@ -13,7 +13,9 @@ export function encodeNeuronSet(indices: readonly number[], units: number): stri
 export function decodeNeuronSet(encoded: string, units: number, where: string): number[] {
   const bytes = Buffer.from(encoded, 'base64');
   if (bytes.length !== Math.ceil(units / 8)) {
-    throw new UsageError(`${where}: neuron set has ${bytes.length * 8} bits, expected ${units} neurons`);
+    throw new UsageError(
+      `${where}: neuron set has ${bytes.length * 8} bits, expected ${units} neurons`,
+    );
   }
   const indices: number[] = [];
   for (let index = 0; index < units; index++) {

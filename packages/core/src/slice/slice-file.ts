@@ -21,7 +21,12 @@ interface SliceFileJson {
 }
 
 function encodeSets(sets: NeuronSets, units: Map<string, number>): Record<string, string> {
-  return Object.fromEntries(Object.entries(sets).map(([name, indices]) => [name, encodeNeuronSet(indices, units.get(name) ?? 0)]));
+  return Object.fromEntries(
+    Object.entries(sets).map(([name, indices]) => [
+      name,
+      encodeNeuronSet(indices, units.get(name) ?? 0),
+    ]),
+  );
 }
 
 /** The JSON text of a slice (bitset-encoded, a few KB for an MLP). */
@@ -37,7 +42,12 @@ export function sliceToJson(slice: Slice): string {
     createdAt: slice.createdAt,
     critical: encodeSets(slice.critical, units),
     perCategory: slice.perCategory
-      ? Object.fromEntries(Object.entries(slice.perCategory).map(([category, sets]) => [category, encodeSets(sets, units)]))
+      ? Object.fromEntries(
+          Object.entries(slice.perCategory).map(([category, sets]) => [
+            category,
+            encodeSets(sets, units),
+          ]),
+        )
       : undefined,
   };
   return JSON.stringify(json);
@@ -51,9 +61,14 @@ export function sliceFromJson(text: string, source: string): Slice {
   } catch (error) {
     throw new UsageError(`${source}: not a slice file (invalid JSON: ${(error as Error).message})`);
   }
-  if (json?.format !== FORMAT) throw new UsageError(`${source}: not a slice file (format is ${String(json?.format)}, expected ${FORMAT})`);
+  if (json?.format !== FORMAT)
+    throw new UsageError(
+      `${source}: not a slice file (format is ${String(json?.format)}, expected ${FORMAT})`,
+    );
   if (json.version !== FORMAT_VERSION) {
-    throw new UsageError(`${source}: slice format version ${json.version} is not supported (expected ${FORMAT_VERSION})`);
+    throw new UsageError(
+      `${source}: slice format version ${json.version} is not supported (expected ${FORMAT_VERSION})`,
+    );
   }
   if (!json.model || !Array.isArray(json.model.neuronLayers) || typeof json.critical !== 'object') {
     throw new UsageError(`${source}: slice file lacks its model identity or critical sets`);
@@ -63,7 +78,10 @@ export function sliceFromJson(text: string, source: string): Slice {
     Object.fromEntries(
       Object.entries(sets).map(([name, encoded]) => {
         const layerUnits = units.get(name);
-        if (layerUnits === undefined) throw new UsageError(`${source}: ${where} names layer '${name}' that the slice's model lacks`);
+        if (layerUnits === undefined)
+          throw new UsageError(
+            `${source}: ${where} names layer '${name}' that the slice's model lacks`,
+          );
         return [name, decodeNeuronSet(encoded, layerUnits, `${source} ${where} layer '${name}'`)];
       }),
     );
@@ -76,7 +94,10 @@ export function sliceFromJson(text: string, source: string): Slice {
     critical: decodeSets(json.critical, 'critical'),
     perCategory: json.perCategory
       ? Object.fromEntries(
-          Object.entries(json.perCategory).map(([category, sets]) => [Number(category), decodeSets(sets, `category ${category}`)]),
+          Object.entries(json.perCategory).map(([category, sets]) => [
+            Number(category),
+            decodeSets(sets, `category ${category}`),
+          ]),
         )
       : undefined,
   };
@@ -93,7 +114,9 @@ export function loadSlice(filePath: string): Slice {
   try {
     text = fs.readFileSync(filePath, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read slice file ${filePath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(
+      `cannot read slice file ${filePath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   return sliceFromJson(text, filePath);
 }

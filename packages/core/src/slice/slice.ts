@@ -80,7 +80,9 @@ export function createSlice(args: {
 }
 
 /** The union over categories of per-category sets (SPEC §3: Ω^l = ∪_c Ω^{l,c}). */
-export function unionOfCategories(perCategory: Record<number, Record<string, Iterable<number>>>): Record<string, number[]> {
+export function unionOfCategories(
+  perCategory: Record<number, Record<string, Iterable<number>>>,
+): Record<string, number[]> {
   const union = new Map<string, Set<number>>();
   for (const sets of Object.values(perCategory)) {
     for (const [layerName, indices] of Object.entries(sets)) {
@@ -89,14 +91,20 @@ export function unionOfCategories(perCategory: Record<number, Record<string, Ite
       union.set(layerName, merged);
     }
   }
-  return Object.fromEntries([...union].map(([layerName, merged]) => [layerName, [...merged].sort((a, b) => a - b)]));
+  return Object.fromEntries(
+    [...union].map(([layerName, merged]) => [layerName, [...merged].sort((a, b) => a - b)]),
+  );
 }
 
 /**
  * Throws a UsageError unless the slice was made for this very model (same topology and weights).
  * Pass `allowWeightChange` where a slice is meant to outlive training (e.g. after fine-tuning).
  */
-export function assertSliceMatchesModel(slice: Slice, model: NeuronModel, options: { allowWeightChange?: boolean } = {}): void {
+export function assertSliceMatchesModel(
+  slice: Slice,
+  model: NeuronModel,
+  options: { allowWeightChange?: boolean } = {},
+): void {
   const fingerprint = model.fingerprint();
   if (slice.model.topologySha256 !== fingerprint.topologySha256) {
     throw new UsageError(
@@ -124,7 +132,11 @@ export function masksFromNeuronSets(model: NeuronModel, sets: NeuronSets): Neuro
 }
 
 /** Number of critical neurons per layer and in all. */
-export function sliceSize(slice: Slice): { perLayer: Record<string, number>; critical: number; total: number } {
+export function sliceSize(slice: Slice): {
+  perLayer: Record<string, number>;
+  critical: number;
+  total: number;
+} {
   const perLayer: Record<string, number> = {};
   let critical = 0;
   let total = 0;

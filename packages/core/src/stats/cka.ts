@@ -25,7 +25,8 @@ function centeredColumns(matrix: FeatureMatrix): Float64Array {
   const { samples, features, values } = matrix;
   const means = new Float64Array(features);
   for (let row = 0; row < samples; row++) {
-    for (let column = 0; column < features; column++) means[column] += values[row * features + column];
+    for (let column = 0; column < features; column++)
+      means[column] += values[row * features + column];
   }
   for (let column = 0; column < features; column++) means[column] /= samples;
   const centered = new Float64Array(samples * features);
@@ -38,7 +39,13 @@ function centeredColumns(matrix: FeatureMatrix): Float64Array {
 }
 
 /** XᵀY for row-major X (n × p) and Y (n × q), as p × q. */
-function crossProduct(x: Float64Array | Float32Array, p: number, y: Float64Array | Float32Array, q: number, n: number): Float64Array {
+function crossProduct(
+  x: Float64Array | Float32Array,
+  p: number,
+  y: Float64Array | Float32Array,
+  q: number,
+  n: number,
+): Float64Array {
   const product = new Float64Array(p * q);
   for (let row = 0; row < n; row++) {
     for (let i = 0; i < p; i++) {
@@ -67,7 +74,9 @@ export function linearCka(a: FeatureMatrix, b: FeatureMatrix, options: CkaOption
   checkMatrix(a, 'first feature matrix');
   checkMatrix(b, 'second feature matrix');
   if (a.samples !== b.samples) {
-    throw new UsageError(`CKA needs the same samples on both sides, got ${a.samples} and ${b.samples}`);
+    throw new UsageError(
+      `CKA needs the same samples on both sides, got ${a.samples} and ${b.samples}`,
+    );
   }
   const centered = options.centered ?? true;
   const aValues = centered ? centeredColumns(a) : a.values;

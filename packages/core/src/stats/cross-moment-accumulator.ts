@@ -11,6 +11,7 @@ export class CrossMomentAccumulator {
   private readonly sumOfProducts: Float64Array;
   private readonly sums: Float64Array;
   private sampleCount = 0;
+  private shift?: Float32Array;
 
   constructor(readonly features: number) {
     this.sumOfProducts = new Float64Array(features * features);
@@ -25,35 +26,68 @@ export class CrossMomentAccumulator {
   add(batch: tf.Tensor2D): void {
     const [batchSize, features] = batch.shape;
     if (features !== this.features) {
-      throw new Error(`CrossMomentAccumulator: batch has ${features} features, expected ${this.features}`);
+      throw new Error(
+        `CrossMomentAccumulator: batch has ${features} features, expected ${this.features}`,
+      );
     }
-    const [product, columnSums] = tf.tidy(() => [tf.matMul(batch, batch, true, false), tf.sum(batch, 0)]);
+    if (batchSize === 0) return;
+    if (!this.shift) {
+      const firstMeans = tf.tidy(() => tf.mean(batch, 0));
+      this.shift = firstMeans.dataSync() as Float32Array;
+      firstMeans.dispose();
+    }
+    const shift = this.shift;
+    const [product, columnSums] = tf.tidy(() => {
+      const shifted = tf.sub(batch, tf.tensor1d(shift));
+      return [tf.matMul(shifted, shifted, true, false), tf.sum(shifted, 0)];
+    });
     const productValues = product.dataSync();
     const sumValues = columnSums.dataSync();
     tf.dispose([product, columnSums]);
-    for (let index = 0; index < productValues.length; index++) this.sumOfProducts[index] += productValues[index];
+    for (let index = 0; index < productValues.length; index++)
+      this.sumOfProducts[index] += productValues[index];
     for (let index = 0; index < sumValues.length; index++) this.sums[index] += sumValues[index];
     this.sampleCount += batchSize;
   }
 
+  /** Mean of the shifted features (f − shift). */
+  private shiftedMeans(): Float64Array {
+    return this.sums.map((sum) => (this.sampleCount > 0 ? sum / this.sampleCount : 0));
+  }
+
   /** Mean of each feature. */
   means(): Float64Array {
-    return this.sums.map((sum) => (this.sampleCount > 0 ? sum / this.sampleCount : 0));
+    const shifted = this.shiftedMeans();
+    return shifted.map((mean, index) => mean + (this.shift?.[index] ?? 0));
   }
 
   /** Σ f fᵀ (uncentred), features × features, row-major. */
   uncenteredProduct(): Float64Array {
-    return this.sumOfProducts.slice();
+    // Σ f fᵀ = Σ (f−s)(f−s)ᵀ + s (Σ(f−s))ᵀ + (Σ(f−s)) sᵀ + n s sᵀ
+    const n = this.sampleCount;
+    const shift = this.shift ?? new Float32Array(this.features);
+    const product = new Float64Array(this.sumOfProducts.length);
+    for (let i = 0; i < this.features; i++) {
+      for (let j = 0; j < this.features; j++) {
+        product[i * this.features + j] =
+          this.sumOfProducts[i * this.features + j] +
+          shift[i] * this.sums[j] +
+          this.sums[i] * shift[j] +
+          n * shift[i] * shift[j];
+      }
+    }
+    return product;
   }
 
-  /** C = Σ f fᵀ − n μ μᵀ, features × features, row-major. */
+  /** C = Σ (f−μ)(f−μ)ᵀ, features × features, row-major. */
   centeredProduct(): Float64Array {
     const n = this.sampleCount;
-    const means = this.means();
+    const means = this.shiftedMeans();
     const centered = new Float64Array(this.sumOfProducts.length);
     for (let i = 0; i < this.features; i++) {
       for (let j = 0; j < this.features; j++) {
-        centered[i * this.features + j] = this.sumOfProducts[i * this.features + j] - n * means[i] * means[j];
+        centered[i * this.features + j] =
+          this.sumOfProducts[i * this.features + j] - n * means[i] * means[j];
       }
     }
     return centered;

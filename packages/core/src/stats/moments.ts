@@ -33,7 +33,8 @@ export class RunningMoments {
     for (let index = 0; index < this.features; index++) {
       const delta = meanValues[index] - this.mean[index];
       this.mean[index] += (delta * batchSize) / total;
-      this.m2[index] += varianceValues[index] * batchSize + (delta * delta * this.count * batchSize) / total;
+      this.m2[index] +=
+        varianceValues[index] * batchSize + (delta * delta * this.count * batchSize) / total;
     }
     this.count = total;
   }

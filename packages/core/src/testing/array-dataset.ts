@@ -22,14 +22,18 @@ export class ArrayDataset implements LabeledDataset {
 
   *batches(batchSize: number, options: { indices?: Int32Array } = {}): Iterable<LabeledBatch> {
     const sampleSize = this.inputShape.reduce((product, size) => product * size, 1);
-    const positions = options.indices ?? Int32Array.from({ length: this.size }, (_, index) => index);
+    const positions =
+      options.indices ?? Int32Array.from({ length: this.size }, (_, index) => index);
     for (let start = 0; start < positions.length; start += batchSize) {
       const chunk = positions.subarray(start, start + batchSize);
       const values = new Float32Array(chunk.length * sampleSize);
       const labels = new Int32Array(chunk.length);
       chunk.forEach((position, row) => {
         const index = this.order ? this.order[position] : position;
-        values.set(this.inputs.subarray(index * sampleSize, (index + 1) * sampleSize), row * sampleSize);
+        values.set(
+          this.inputs.subarray(index * sampleSize, (index + 1) * sampleSize),
+          row * sampleSize,
+        );
         labels[row] = this.allLabels[index];
       });
       yield { x: tf.tensor(values, [chunk.length, ...this.inputShape]), labels };
@@ -37,8 +41,17 @@ export class ArrayDataset implements LabeledDataset {
   }
 
   subset(indices: Int32Array, name?: string): LabeledDataset {
-    const order = this.order ? indices.map((position) => (this.order as Int32Array)[position]) : indices.slice();
-    return new ArrayDataset(name ?? `${this.name}/subset`, this.inputs, this.allLabels, this.inputShape, this.numClasses, order);
+    const order = this.order
+      ? indices.map((position) => (this.order as Int32Array)[position])
+      : indices.slice();
+    return new ArrayDataset(
+      name ?? `${this.name}/subset`,
+      this.inputs,
+      this.allLabels,
+      this.inputShape,
+      this.numClasses,
+      order,
+    );
   }
 }
 
@@ -67,7 +80,9 @@ export function makeSeparableDataset(options: {
 }): ArrayDataset {
   const random = seededRandom(options.seed);
   const sampleSize = options.inputShape.reduce((product, size) => product * size, 1);
-  const prototypes = Array.from({ length: options.numClasses }, () => Float32Array.from({ length: sampleSize }, () => random()));
+  const prototypes = Array.from({ length: options.numClasses }, () =>
+    Float32Array.from({ length: sampleSize }, () => random()),
+  );
   const total = options.samplesPerClass * options.numClasses;
   const inputs = new Float32Array(total * sampleSize);
   const labels = new Int32Array(total);

@@ -6,11 +6,25 @@ import { makeSeparableDataset } from './array-dataset';
 import { makeTinyCnn, makeTinyMlp } from './tiny-models';
 
 function fixtures() {
-  const mlpData = makeSeparableDataset({ samplesPerClass: 12, numClasses: 3, inputShape: [4, 4, 1], seed: 7 });
-  const cnnData = makeSeparableDataset({ samplesPerClass: 6, numClasses: 3, inputShape: [6, 6, 1], seed: 8 });
+  const mlpData = makeSeparableDataset({
+    samplesPerClass: 12,
+    numClasses: 3,
+    inputShape: [4, 4, 1],
+    seed: 7,
+  });
+  const cnnData = makeSeparableDataset({
+    samplesPerClass: 6,
+    numClasses: 3,
+    inputShape: [6, 6, 1],
+    seed: 8,
+  });
   return [
     { label: 'MLP', model: new NeuronModel(makeTinyMlp({ seed: 3 })), data: mlpData },
-    { label: 'CNN with batch-norm', model: new NeuronModel(makeTinyCnn({ seed: 4 })), data: cnnData },
+    {
+      label: 'CNN with batch-norm',
+      model: new NeuronModel(makeTinyCnn({ seed: 4 })),
+      data: cnnData,
+    },
   ];
 }
 
@@ -23,13 +37,18 @@ export interface MetricContractOptions {
 }
 
 /** The behaviour every Metric must have. Each metric plugin runs it on its own metric. */
-export function describeMetricContract(makeMetric: () => Metric, options: MetricContractOptions): void {
+export function describeMetricContract(
+  makeMetric: () => Metric,
+  options: MetricContractOptions,
+): void {
   describe(`Metric contract: ${makeMetric().name}`, () => {
     for (const { label, model, data } of fixtures()) {
       describe(label, () => {
         it('scores every neuron of every neuron layer with a finite number', async () => {
           const scores = await makeMetric().score(model, data, { batchSize: 8 });
-          expect(Object.keys(scores).sort()).toEqual(model.neuronLayers.map((layer) => layer.name).sort());
+          expect(Object.keys(scores).sort()).toEqual(
+            model.neuronLayers.map((layer) => layer.name).sort(),
+          );
           for (const layer of model.neuronLayers) {
             expect(scores[layer.name]).toHaveLength(layer.units);
             expect(Array.from(scores[layer.name]).every(Number.isFinite)).toBe(true);
@@ -39,7 +58,8 @@ export function describeMetricContract(makeMetric: () => Metric, options: Metric
         it('gives the same scores twice', async () => {
           const first = await makeMetric().score(model, data, { batchSize: 8 });
           const second = await makeMetric().score(model, data, { batchSize: 8 });
-          for (const layer of model.neuronLayers) expect(Array.from(second[layer.name])).toEqual(Array.from(first[layer.name]));
+          for (const layer of model.neuronLayers)
+            expect(Array.from(second[layer.name])).toEqual(Array.from(first[layer.name]));
         });
 
         if (options.batchSizeInvariant) {
@@ -55,9 +75,14 @@ export function describeMetricContract(makeMetric: () => Metric, options: Metric
         }
 
         it('scores one category when asked', async () => {
-          const classZero = data.subset(Int32Array.from(Array.from(data.labels()).flatMap((label, index) => (label === 0 ? [index] : []))));
+          const classZero = data.subset(
+            Int32Array.from(
+              Array.from(data.labels()).flatMap((label, index) => (label === 0 ? [index] : [])),
+            ),
+          );
           const scores = await makeMetric().score(model, classZero, { batchSize: 8, category: 0 });
-          for (const layer of model.neuronLayers) expect(scores[layer.name]).toHaveLength(layer.units);
+          for (const layer of model.neuronLayers)
+            expect(scores[layer.name]).toHaveLength(layer.units);
         });
 
         it('leaves no tensor behind', async () => {
@@ -81,28 +106,62 @@ export function describeSlicerContract(
     for (const { label, model, data } of fixtures()) {
       describe(label, () => {
         it('returns in-range critical sets for every neuron layer, made for this model', async () => {
-          const slice = await makeSlicer().slice({ model, data, metric: makeMetric(), options: sliceOptions, batchSize: 8 });
+          const slice = await makeSlicer().slice({
+            model,
+            data,
+            metric: makeMetric(),
+            options: sliceOptions,
+            batchSize: 8,
+          });
           expect(slice.slicer).toBe(makeSlicer().name);
           expect(slice.metric).toBe(makeMetric().name);
           expect(slice.model.weightsSha256).toBe(model.fingerprint().weightsSha256);
           for (const layer of model.neuronLayers) {
             const critical = slice.critical[layer.name];
             expect(Array.isArray(critical)).toBe(true);
-            expect(critical.every((index) => Number.isInteger(index) && index >= 0 && index < layer.units)).toBe(true);
+            expect(
+              critical.every(
+                (index) => Number.isInteger(index) && index >= 0 && index < layer.units,
+              ),
+            ).toBe(true);
             expect(new Set(critical).size).toBe(critical.length);
           }
         });
 
         it('is deterministic', async () => {
-          const first = await makeSlicer().slice({ model, data, metric: makeMetric(), options: sliceOptions, batchSize: 8 });
-          const second = await makeSlicer().slice({ model, data, metric: makeMetric(), options: sliceOptions, batchSize: 8 });
+          const first = await makeSlicer().slice({
+            model,
+            data,
+            metric: makeMetric(),
+            options: sliceOptions,
+            batchSize: 8,
+          });
+          const second = await makeSlicer().slice({
+            model,
+            data,
+            metric: makeMetric(),
+            options: sliceOptions,
+            batchSize: 8,
+          });
           expect(second.critical).toEqual(first.critical);
         });
 
         it('leaves no tensor behind', async () => {
-          await makeSlicer().slice({ model, data, metric: makeMetric(), options: sliceOptions, batchSize: 8 });
+          await makeSlicer().slice({
+            model,
+            data,
+            metric: makeMetric(),
+            options: sliceOptions,
+            batchSize: 8,
+          });
           const before = tf.memory().numTensors;
-          await makeSlicer().slice({ model, data, metric: makeMetric(), options: sliceOptions, batchSize: 8 });
+          await makeSlicer().slice({
+            model,
+            data,
+            metric: makeMetric(),
+            options: sliceOptions,
+            batchSize: 8,
+          });
           expect(tf.memory().numTensors).toBe(before);
         });
       });
