@@ -29,3 +29,8 @@ export function checkInteger(inputName: string, value: unknown, min = 1): number
   }
   return value;
 }
+
+/** True for UsageErrors, also when they come from another copy of this package. */
+export function isUsageError(error: unknown): error is UsageError {
+  return error instanceof UsageError || (error instanceof Error && error.name === 'UsageError');
+}

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { crossEntropyFromLogits } from '../model/neuron-model';
 
 /** A small MLP: flatten → dense relu layers → logits, seeded. */
 export function makeTinyMlp(

@@ -1,0 +1,44 @@
+import {
+  assertSliceMatchesModel,
+  countKeptParameters,
+  evaluateAccuracy,
+  loadSlice,
+  masksFromNeuronSets,
+  sliceSize,
+  weightOwnership,
+} from '@neusemslice/core';
+import type { Command } from '../command';
+import { activateBackend, batchSizeOption, percent, runtimeOptions } from './common';
+import { loadModelOption, loadSplitFor } from './model-input';
+
+export const evaluateCommand: Command = {
+  name: 'evaluate',
+  summary: 'Test accuracy of a saved model, overall and per class; with --slice, of the masked model',
+  options: {
+    model: { type: 'string', placeholder: '<dir>', required: true, description: 'Directory of a saved model' },
+    dataset: { type: 'string', placeholder: '<name>', description: 'Data set (default: the one the model was trained on)' },
+    slice: { type: 'string', placeholder: '<file>', description: 'Keep only this slice’s critical neurons (masking)' },
+    ...runtimeOptions,
+  },
+  async run(options, _positionals, context) {
+    await activateBackend(options, context);
+    const loaded = await loadModelOption(options);
+    const model = loaded.neuronModel;
+    const test = await loadSplitFor(loaded, 'test', options, context);
+    let masks;
+    if (typeof options.slice === 'string') {
+      const slice = loadSlice(options.slice);
+      assertSliceMatchesModel(slice, model);
+      masks = masksFromNeuronSets(model, slice.critical);
+      const size = sliceSize(slice);
+      const count = countKeptParameters(weightOwnership(model), masks);
+      context.print(`slice ${options.slice}: ${size.critical}/${size.total} neurons kept, compression rate ${percent(count.compressionRate)}`);
+    }
+    const report = await evaluateAccuracy(model, test, { masks, batchSize: batchSizeOption(options) });
+    context.print(`${test.name}: accuracy ${percent(report.accuracy)} on ${report.samples} samples${masks ? ' (masked)' : ''}`);
+    report.perClassAccuracy.forEach((accuracy, label) => {
+      const name = test.classNames?.[label] ?? String(label);
+      context.print(`  class ${label} ${name.padEnd(12)} ${percent(accuracy)}`);
+    });
+  },
+};

@@ -1,0 +1,369 @@
+import * as path from 'node:path';
+import {
+  checkInteger,
+  checkNumberInRange,
+  countKeptParameters,
+  evaluateAccuracy,
+  type LabeledDataset,
+  listComponents,
+  type Metric,
+  type NeuronModel,
+  type ProgressEvent,
+  type ProgressListener,
+  resolveComponent,
+  type ScoresPerLayer,
+  scorePerCategory,
+  type Slicer,
+  UsageError,
+  weightOwnership,
+  writeFileAtomic,
+} from '@neusemslice/core';
+import type { DependencyContainer } from 'tsyringe';
+import { ANY_METRIC, fig5Csv, fig5Svg } from './curve-report';
+import { checkShares, type CurvePoint, measureSlice, slicesForValues } from './curves';
+import { compareWithBaselines } from './interpolation';
+import { type Band, type PilotRow, runPilot } from './pilot';
+import { pilotCsv, pilotMarkdown } from './pilot-report';
+import { slugify, type StudyProvenance } from './provenance';
+import { type SemanticCheckRow, summaryMarkdown } from './summary-report';
+
+/** The pilot bands of paper Tables 1–3: top 0–10%, 10–20%, …, 40–50%. */
+export const DEFAULT_BANDS: readonly Band[] = [
+  [0, 0.1],
+  [0.1, 0.2],
+  [0.2, 0.3],
+  [0.3, 0.4],
+  [0.4, 0.5],
+];
+/** k = 10%, 20%, …, 100% (paper §5.2). */
+export const DEFAULT_KEEP_RATIOS: readonly number[] = Array.from(
+  { length: 10 },
+  (_, i) => (i + 1) / 10,
+);
+/** Θ = 0.90, 0.91, …, 0.99 (paper §5.2). */
+export const DEFAULT_THETAS: readonly number[] = Array.from(
+  { length: 10 },
+  (_, i) => (90 + i) / 100,
+);
+
+/** The baseline slicers of Figure 5 and the option each sweeps (when the slicer names none). */
+const SWEPT_SLICERS = [
+  { name: 'global', option: 'keepRatio', values: 'keepRatios' },
+  { name: 'category-wise', option: 'keepRatio', values: 'keepRatios' },
+  { name: 'semantic', option: 'theta', values: 'thetas' },
+] as const;
+const DEEPARC = 'deeparc';
+
+export interface MaskingStudyOptions {
+  /** Holds the metrics and slicers, registered by name (`global`, `category-wise`, `semantic`, optionally `deeparc`). */
+  container: DependencyContainer;
+  model: NeuronModel;
+  /** e.g. 'MLP-MNIST'; names the output files (slugged) and titles. */
+  modelLabel: string;
+  /** The data to score and slice on: a per-class subset of the training set. */
+  slicingData: LabeledDataset;
+  testData: LabeledDataset;
+  /** Metric names, e.g. ['avg', 'var', 'ens', 'deeplift', 'taylor']. */
+  metrics: string[];
+  /** Pilot rank bands; default DEFAULT_BANDS. */
+  bands?: [number, number][];
+  /** Global and category-wise keep ratios; default 0.1 … 1.0. */
+  keepRatios?: number[];
+  /** Semantic thresholds Θ; default 0.90 … 0.99. */
+  thetas?: number[];
+  /** DeepArc's layer-similarity threshold; default 0.99 (paper §5.2). */
+  deepArcThreshold?: number;
+  /** Fixed options per slicer name, e.g. { semantic: { features: 'flattened' } }. */
+  slicerOptions?: Record<string, Record<string, unknown>>;
+  /** Semantic passes when its accuracy ≥ the better baseline's − tolerance; default 0. */
+  tolerance?: number;
+  /** Samples per batch; default 128. */
+  batchSize?: number;
+  /** The folder the five output files are written to. */
+  outDir: string;
+  onProgress?: ProgressListener;
+  /** Recorded in every output for reproducibility. */
+  command?: string;
+  seed?: number;
+  backend?: string;
+}
+
+export interface MaskingStudyFiles {
+  pilotCsv: string;
+  pilotMarkdown: string;
+  fig5Csv: string;
+  fig5Svg: string;
+  summary: string;
+}
+
+export interface MaskingStudyResult {
+  provenance: StudyProvenance;
+  /** Test accuracy without masks. */
+  baseAccuracy: number;
+  /** Cells of the paper's Tables 1–3, with trends against the previous band. */
+  pilot: PilotRow[];
+  /** Dots of Figure 5. */
+  points: CurvePoint[];
+  /** Semantic against the better baseline at each (metric, Θ). */
+  checks: SemanticCheckRow[];
+  /** Paths of the written files. */
+  files: MaskingStudyFiles;
+  elapsedSeconds: number;
+}
+
+function checkBands(bands: readonly (readonly [number, number])[]): void {
+  if (bands.length === 0) throw new UsageError('bands must not be empty');
+  for (const band of bands) {
+    if (
+      !Array.isArray(band) ||
+      band.length !== 2 ||
+      !(band[0] >= 0 && band[0] < band[1] && band[1] <= 1)
+    ) {
+      throw new UsageError(
+        `bands must hold pairs [from, to] with 0 ≤ from < to ≤ 1, got ${JSON.stringify(band)}`,
+      );
+    }
+  }
+}
+
+/** File names of a study's outputs: `masking-<model slug>-<part>`. */
+export function maskingStudyFileNames(modelLabel: string): Record<keyof MaskingStudyFiles, string> {
+  const prefix = `masking-${slugify(modelLabel)}-`;
+  return {
+    pilotCsv: `${prefix}pilot.csv`,
+    pilotMarkdown: `${prefix}pilot.md`,
+    fig5Csv: `${prefix}fig5.csv`,
+    fig5Svg: `${prefix}fig5.svg`,
+    summary: `${prefix}summary.md`,
+  };
+}
+
+function rangeText(values: readonly number[], format: (value: number) => string): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 1
+    ? format(sorted[0])
+    : `${format(sorted[0])} … ${format(sorted[sorted.length - 1])}`;
+}
+
+function parameterText(name: string, value: number): string {
+  return name === 'theta' ? `Θ=${value}` : name === 'keepRatio' ? `k=${value}` : `${name}=${value}`;
+}
+
+/**
+ * The masking study of paper §3.1 and §5.2 (RQ1): the pilot Tables 1–3 for each metric, the
+ * accuracy/compression points of Figure 5 for global, category-wise and semantic slicing (and
+ * DeepArc when registered), and the check that semantic slicing beats the better baseline at
+ * the same compression rate. Writes pilot.csv/.md, fig5.csv/.svg and summary.md to `outDir`.
+ */
+export async function runMaskingStudy(options: MaskingStudyOptions): Promise<MaskingStudyResult> {
+  const startedAt = Date.now();
+  const { container, model, slicingData, testData, onProgress } = options;
+  const rawBands: readonly (readonly [number, number])[] = options.bands ?? DEFAULT_BANDS;
+  checkBands(rawBands);
+  const bands: Band[] = rawBands.map((band) => [band[0], band[1]] as const);
+  const keepRatios = options.keepRatios ?? [...DEFAULT_KEEP_RATIOS];
+  const thetas = options.thetas ?? [...DEFAULT_THETAS];
+  checkShares('keepRatios', keepRatios);
+  checkShares('thetas', thetas);
+  const deepArcThreshold = checkNumberInRange(
+    'deepArcThreshold',
+    options.deepArcThreshold ?? 0.99,
+    0,
+    1,
+  );
+  const tolerance = checkNumberInRange('tolerance', options.tolerance ?? 0, 0, 1);
+  const batchSize = checkInteger('batchSize', options.batchSize ?? 128);
+  if (options.metrics.length === 0) throw new UsageError('metrics must name at least one metric');
+  if (options.modelLabel.trim() === '') throw new UsageError('modelLabel must not be empty');
+  const metrics: Metric[] = options.metrics.map((name) =>
+    resolveComponent(container, 'metric', name),
+  );
+  const slicers = SWEPT_SLICERS.map((spec) => {
+    const slicer: Slicer = resolveComponent(container, 'slicer', spec.name);
+    return {
+      slicer,
+      option: slicer.sweepOption ?? spec.option,
+      values: spec.values === 'thetas' ? thetas : keepRatios,
+    };
+  });
+  const deepArc = listComponents(container, 'slicer').find((slicer) => slicer.name === DEEPARC);
+  const slicerOptions = (name: string) => ({ ...(options.slicerOptions?.[name] ?? {}) });
+
+  const provenance: StudyProvenance = {
+    command: options.command ?? 'runMaskingStudy (library call)',
+    seed: options.seed,
+    backend: options.backend,
+    date: new Date(startedAt).toISOString(),
+    modelLabel: options.modelLabel,
+  };
+
+  // Progress: one step per masked evaluation, so the total is known up front.
+  // The pilot's categories: those with slicing samples (scored) and test samples (evaluated).
+  const testLabels = new Set(testData.labels());
+  const categoryCount = [...new Set(slicingData.labels())].filter((c) => testLabels.has(c)).length;
+  const stepsPerMetric =
+    bands.length * (1 + categoryCount) + slicers.reduce((sum, s) => sum + s.values.length, 0);
+  const totalSteps = 1 + metrics.length * stepsPerMetric + (deepArc ? 1 : 0);
+  let doneSteps = 0;
+  const step = (task: string) => {
+    doneSteps++;
+    onProgress?.({ task, done: doneSteps, total: totalSteps });
+  };
+  const forward = (prefix: string) =>
+    onProgress
+      ? (event: ProgressEvent) => onProgress({ ...event, task: `${prefix} ${event.task}` })
+      : undefined;
+
+  const ownership = weightOwnership(model);
+  const parameters = countKeptParameters(ownership, {}).total;
+  const { accuracy: baseAccuracy } = await evaluateAccuracy(model, testData, { batchSize });
+  step('study: accuracy without masks');
+
+  const pilot: PilotRow[] = [];
+  const points: CurvePoint[] = [];
+  for (const metric of metrics) {
+    // Scored once on all of D and once per category; the pilot reuses both (slicers rescore).
+    const globalScores: ScoresPerLayer = await metric.score(model, slicingData, {
+      batchSize,
+      onProgress: forward(`study: ${metric.name}`),
+    });
+    const categoryScores = await scorePerCategory(metric, model, slicingData, {
+      batchSize,
+      onProgress: forward(`study: ${metric.name} per category`),
+    });
+    pilot.push(
+      ...(await runPilot({
+        model,
+        metric: metric.name,
+        globalScores,
+        categoryScores,
+        testData,
+        bands,
+        batchSize,
+        onStep: step,
+      })),
+    );
+
+    for (const { slicer, option, values } of slicers) {
+      const slices = await slicesForValues(
+        slicer,
+        {
+          model,
+          data: slicingData,
+          metric,
+          options: slicerOptions(slicer.name),
+          batchSize,
+          onProgress: forward(`study: ${metric.name} ${slicer.name}`),
+        },
+        option,
+        values,
+      );
+      for (let index = 0; index < values.length; index++) {
+        const measured = await measureSlice(model, ownership, slices[index], testData, batchSize);
+        points.push({
+          metric: metric.name,
+          slicer: slicer.name,
+          parameterName: option,
+          parameter: values[index],
+          ...measured,
+        });
+        step(`study: ${metric.name} ${slicer.name} ${parameterText(option, values[index])}`);
+      }
+    }
+  }
+
+  if (deepArc) {
+    // Metric-independent: one point for all metrics. The request still needs a metric.
+    const slice = await deepArc.slice({
+      model,
+      data: slicingData,
+      metric: metrics[0],
+      options: { ...slicerOptions(DEEPARC), threshold: deepArcThreshold },
+      batchSize,
+      onProgress: forward('study: deeparc'),
+    });
+    const measured = await measureSlice(model, ownership, slice, testData, batchSize);
+    points.push({
+      metric: ANY_METRIC,
+      slicer: DEEPARC,
+      parameterName: 'threshold',
+      parameter: deepArcThreshold,
+      ...measured,
+    });
+    step(`study: deeparc threshold=${deepArcThreshold}`);
+  }
+
+  const checks: SemanticCheckRow[] = [];
+  for (const metric of metrics) {
+    const of = (slicer: string) =>
+      points.filter((point) => point.metric === metric.name && point.slicer === slicer);
+    const baselines = { global: of('global'), categoryWise: of('category-wise') };
+    for (const point of of('semantic')) {
+      checks.push({
+        metric: metric.name,
+        theta: point.parameter,
+        ...compareWithBaselines(point, baselines, tolerance),
+      });
+    }
+  }
+
+  const names = maskingStudyFileNames(options.modelLabel);
+  const files: MaskingStudyFiles = {
+    pilotCsv: path.join(options.outDir, names.pilotCsv),
+    pilotMarkdown: path.join(options.outDir, names.pilotMarkdown),
+    fig5Csv: path.join(options.outDir, names.fig5Csv),
+    fig5Svg: path.join(options.outDir, names.fig5Svg),
+    summary: path.join(options.outDir, names.summary),
+  };
+  const metricNames = metrics.map((metric) => metric.name);
+  const elapsedSeconds = (Date.now() - startedAt) / 1000;
+  writeFileAtomic(files.pilotCsv, pilotCsv(pilot, provenance));
+  writeFileAtomic(
+    files.pilotMarkdown,
+    pilotMarkdown(pilot, {
+      provenance,
+      metrics: metricNames,
+      bands,
+      classNames: testData.classNames,
+    }),
+  );
+  writeFileAtomic(files.fig5Csv, fig5Csv(points, provenance));
+  writeFileAtomic(
+    files.fig5Svg,
+    fig5Svg(points, {
+      provenance,
+      metrics: metricNames,
+      baseAccuracy,
+      subtitle:
+        `global / category-wise: top k = ${rangeText(keepRatios, (k) => `${Math.round(k * 1000) / 10}%`)} of each layer / category; ` +
+        `semantic: Θ = ${rangeText(thetas, (theta) => theta.toFixed(2))}` +
+        (deepArc ? `; DeepArc ★: threshold ${deepArcThreshold}` : ''),
+    }),
+  );
+  writeFileAtomic(
+    files.summary,
+    summaryMarkdown({
+      provenance,
+      model: { neuronLayers: model.neuronLayers, parameters },
+      slicingData: { name: slicingData.name, size: slicingData.size },
+      testData: { name: testData.name, size: testData.size },
+      baseAccuracy,
+      metrics: metricNames,
+      bands,
+      keepRatios,
+      thetas,
+      tolerance,
+      checks,
+      pilot,
+      points,
+      files: {
+        'pilot tables': names.pilotMarkdown,
+        'pilot data': names.pilotCsv,
+        'Figure 5 data': names.fig5Csv,
+        'Figure 5 chart': names.fig5Svg,
+      },
+      elapsedSeconds,
+    }),
+  );
+  return { provenance, baseAccuracy, pilot, points, checks, files, elapsedSeconds };
+}

@@ -1,0 +1,135 @@
+import type { CurvePoint } from './curves';
+import type { BaselineComparison } from './interpolation';
+import { type Band, bandLabel, type PilotRow } from './pilot';
+import { percentText } from './pilot-report';
+import { provenanceLine, type StudyProvenance } from './provenance';
+
+/** The RQ1 check at one (metric, Θ). */
+export interface SemanticCheckRow extends BaselineComparison {
+  metric: string;
+  theta: number;
+}
+
+export interface SummaryInput {
+  provenance: StudyProvenance;
+  model: { neuronLayers: readonly { name: string; units: number }[]; parameters: number };
+  slicingData: { name: string; size: number };
+  testData: { name: string; size: number };
+  baseAccuracy: number;
+  metrics: readonly string[];
+  bands: readonly Band[];
+  keepRatios: readonly number[];
+  thetas: readonly number[];
+  tolerance: number;
+  checks: readonly SemanticCheckRow[];
+  pilot: readonly PilotRow[];
+  points: readonly CurvePoint[];
+  /** File names of the other outputs, by what they hold. */
+  files: Record<string, string>;
+  elapsedSeconds: number;
+}
+
+function points(value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return '—';
+  const text = (100 * value).toFixed(2);
+  return value > 0 ? `+${text}` : text;
+}
+
+function list(values: readonly number[]): string {
+  return values.map((value) => String(Math.round(value * 1000) / 1000)).join(', ');
+}
+
+/** summary.md: provenance header, the semantic-vs-baselines check, pilot anomalies, DeepArc. */
+export function summaryMarkdown(input: SummaryInput): string {
+  const { provenance, checks } = input;
+  const passed = checks.filter((row) => row.verdict === 'pass').length;
+  const failed = checks.filter((row) => row.verdict === 'fail').length;
+  const notComparable = checks.filter((row) => row.verdict === 'not comparable').length;
+  const lines: string[] = [
+    `# Masking study (RQ1): ${provenance.modelLabel}`,
+    '',
+    `- Command: \`${provenance.command.replace(/`/g, "'")}\``,
+    `- Seed: ${provenance.seed ?? 'not given'}`,
+    `- Backend: ${provenance.backend ?? 'not given'}`,
+    `- Date: ${provenance.date}`,
+    `- Model: ${provenance.modelLabel}; neuron layers ${input.model.neuronLayers
+      .map((layer) => `${layer.name} (${layer.units})`)
+      .join(', ')}; ${input.model.parameters.toLocaleString('en-US')} parameters`,
+    `- Slicing data: ${input.slicingData.name}, ${input.slicingData.size} samples`,
+    `- Test data: ${input.testData.name}, ${input.testData.size} samples`,
+    `- Test accuracy without masks: ${percentText(input.baseAccuracy)}`,
+    `- Metrics: ${input.metrics.join(', ')}`,
+    `- Pilot bands: ${input.bands.map(bandLabel).join(', ')}`,
+    `- Global / category-wise keep ratios k: ${list(input.keepRatios)}`,
+    `- Semantic thresholds Θ: ${list(input.thetas)}`,
+    `- Time: ${input.elapsedSeconds.toFixed(1)} s`,
+    `- Files: ${Object.entries(input.files)
+      .map(([what, name]) => `${what} \`${name}\``)
+      .join(', ')}`,
+    '',
+    '## Semantic slicing against the better baseline at the same compression rate',
+    '',
+    `Result: ${passed} pass, ${failed} fail, ${notComparable} not comparable, of ${checks.length} (metric, Θ) pairs.`,
+    '',
+    "Each baseline's accuracy is interpolated linearly in compression rate between its two " +
+      "neighbouring points (global and category-wise at k = 10% … 100%); outside a baseline's " +
+      'compression-rate range it is not comparable. The margin is semantic accuracy minus the ' +
+      `better comparable baseline, in percentage points; pass means margin ≥ ${-100 * input.tolerance} points.`,
+  ];
+  for (const metric of input.metrics) {
+    lines.push(
+      '',
+      `### ${metric}`,
+      '',
+      '| Θ | compression rate | semantic | global (interp.) | category-wise (interp.) | margin (points) | verdict |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const row of checks.filter((check) => check.metric === metric)) {
+      lines.push(
+        `| ${row.theta.toFixed(2)} | ${percentText(row.compressionRate)} | ${percentText(row.semanticAccuracy)} | ` +
+          `${row.globalAccuracy === undefined ? 'not comparable' : percentText(row.globalAccuracy)} | ` +
+          `${row.categoryWiseAccuracy === undefined ? 'not comparable' : percentText(row.categoryWiseAccuracy)} | ` +
+          `${points(row.margin)} | ${row.verdict} |`,
+      );
+    }
+  }
+  lines.push(
+    '',
+    '## Pilot anomalies (paper Tables 1–2)',
+    '',
+    'Bands after which accuracy fell (↓) although less critical neurons were masked.',
+    '',
+    '| metric | global ↓ | category-wise mean ↓ | category-wise per category ↓ |',
+    '| --- | --- | --- | --- |',
+  );
+  for (const metric of input.metrics) {
+    const falls = (select: (row: PilotRow) => boolean) =>
+      input.pilot.filter((row) => row.metric === metric && row.trend === 'down' && select(row))
+        .length;
+    const comparisons = (select: (row: PilotRow) => boolean) =>
+      input.pilot.filter((row) => row.metric === metric && row.trend !== undefined && select(row))
+        .length;
+    const global = (row: PilotRow) => row.setting === 'global';
+    const mean = (row: PilotRow) => row.setting === 'category-wise' && row.category === 'mean';
+    const perCategory = (row: PilotRow) =>
+      row.setting === 'category-wise' && typeof row.category === 'number';
+    lines.push(
+      `| ${metric} | ${falls(global)} of ${comparisons(global)} | ${falls(mean)} of ${comparisons(mean)} | ` +
+        `${falls(perCategory)} of ${comparisons(perCategory)} |`,
+    );
+  }
+  const deepArc = input.points.filter((point) => point.slicer === 'deeparc');
+  lines.push('', '## DeepArc', '');
+  if (deepArc.length === 0) {
+    lines.push('No slicer named `deeparc` is registered: no DeepArc point.');
+  } else {
+    for (const point of deepArc) {
+      lines.push(
+        `- threshold ${point.parameter}: compression rate ${percentText(point.compressionRate)}, ` +
+          `accuracy ${percentText(point.accuracy)}, ${point.criticalNeurons} of ${point.totalNeurons} neurons kept`,
+      );
+    }
+  }
+  lines.push('', `<!-- ${provenanceLine(provenance).replace(/--/g, '- -')} -->`);
+  return `${lines.join('\n')}\n`;
+}
