@@ -1,0 +1,137 @@
+import {
+  checkInteger,
+  createSlice,
+  indicesByClass,
+  rankNeurons,
+  scorePerCategory,
+  type Slice,
+  type Slicer,
+  type SliceRequest,
+  UsageError,
+  unionOfCategories,
+} from '@neusemslice/core';
+import { neuronGramProducts } from './neuron-gram-products';
+import { checkTheta, parseSemanticOptions, type SemanticOptions } from './options';
+import { type ChosenPrefix, similarityCurve, smallestPrefix } from './similarity-scan';
+
+const DEFAULT_BATCH_SIZE = 128;
+
+/** One category's scan of one layer: its neurons by score, best first, and the CKA of each prefix. */
+interface LayerScan {
+  rankedOrder: Int32Array;
+  curve: Float64Array;
+}
+
+/** Layer name → scan, per category. */
+type ScansPerCategory = Map<number, Map<string, LayerScan>>;
+
+/**
+ * What a semantic slice records beside its sets, in `slice.options.prefixes`: for each category
+ * and layer, the prefix Algorithm 1 stopped at and its CKA with the whole layer.
+ */
+export type PrefixDiagnostics = Record<number, Record<string, ChosenPrefix>>;
+
+/**
+ * Semantic slicing (paper §3.3, Algorithm 1): for every category c and layer l, the smallest prefix
+ * of the neurons ranked by their score on D_c whose embedding landscape has CKA ≥ Θ with the whole
+ * layer's; Ω^l is the union over categories. Exact (every prefix is scored) in O(N²) per layer and
+ * category once the cross-product of the features is known.
+ */
+export class SemanticSlicer implements Slicer {
+  readonly name = 'semantic';
+  readonly description =
+    'Per category and layer, the smallest top-ranked prefix of neurons whose CKA with the whole layer reaches theta; union over categories';
+  readonly sweepOption = 'theta';
+
+  async slice(request: SliceRequest): Promise<Slice> {
+    const options = parseSemanticOptions(request.options);
+    const scans = await this.scan(request, options);
+    return this.sliceAt(request, options, options.theta, scans);
+  }
+
+  /** One slice per Θ in `thetas`, all from a single scan per category and layer. */
+  async sweep(request: SliceRequest, thetas: readonly number[]): Promise<Slice[]> {
+    const options = parseSemanticOptions(request.options);
+    if (thetas.length === 0)
+      throw new UsageError('slicer-semantic: sweep needs at least one theta');
+    thetas.forEach((theta, index) => checkTheta(theta, `theta #${index + 1} of the sweep`));
+    const scans = await this.scan(request, options);
+    return thetas.map((theta) => this.sliceAt(request, options, theta, scans));
+  }
+
+  /** Scores and similarity curves of every category and layer: the expensive, Θ-free part. */
+  private async scan(request: SliceRequest, options: SemanticOptions): Promise<ScansPerCategory> {
+    const { model, data, metric, onProgress } = request;
+    const batchSize = checkInteger('batchSize', request.batchSize ?? DEFAULT_BATCH_SIZE);
+    if (data.size === 0) {
+      throw new UsageError(
+        `slicer-semantic: data set '${data.name}' is empty; slicing needs samples`,
+      );
+    }
+    const scoresPerCategory = await scorePerCategory(metric, model, data, {
+      batchSize,
+      onProgress,
+    });
+    const byClass = indicesByClass(data);
+    const scans: ScansPerCategory = new Map();
+    let categoriesDone = 0;
+    for (const [category, scores] of scoresPerCategory) {
+      const categoryData = data.subset(byClass[category], `${data.name}/class-${category}`);
+      // One pass over D_c feeds every layer's cross-product.
+      const gramProducts = await neuronGramProducts(model, categoryData, {
+        features: options.features,
+        centered: options.centered,
+        batchSize,
+        task: `slice semantic: features of class ${category}`,
+        onProgress,
+      });
+      const layerScans = new Map<string, LayerScan>();
+      for (const layer of model.neuronLayers) {
+        const layerScores = scores[layer.name];
+        if (!layerScores || layerScores.length !== layer.units) {
+          throw new Error(
+            `metric '${metric.name}' gave ${layerScores?.length ?? 'no'} scores for layer '${layer.name}' of ${layer.units} neurons`,
+          );
+        }
+        const rankedOrder = Int32Array.from(rankNeurons(layerScores));
+        const curve = similarityCurve(
+          gramProducts.get(layer.name) as Float64Array,
+          layer.units,
+          rankedOrder,
+        );
+        layerScans.set(layer.name, { rankedOrder, curve });
+      }
+      scans.set(category, layerScans);
+      categoriesDone++;
+      onProgress?.({ task: 'slice semantic', done: categoriesDone, total: scoresPerCategory.size });
+    }
+    return scans;
+  }
+
+  private sliceAt(
+    request: SliceRequest,
+    options: SemanticOptions,
+    theta: number,
+    scans: ScansPerCategory,
+  ): Slice {
+    const perCategory: Record<number, Record<string, number[]>> = {};
+    const prefixes: PrefixDiagnostics = {};
+    for (const [category, layerScans] of scans) {
+      perCategory[category] = {};
+      prefixes[category] = {};
+      for (const [layerName, { rankedOrder, curve }] of layerScans) {
+        const chosen = smallestPrefix(curve, theta, options.step);
+        perCategory[category][layerName] = Array.from(rankedOrder.subarray(0, chosen.size));
+        prefixes[category][layerName] = chosen;
+      }
+    }
+    return createSlice({
+      model: request.model,
+      metric: request.metric.name,
+      slicer: this.name,
+      options: { ...options, theta, prefixes },
+      critical: unionOfCategories(perCategory),
+      perCategory,
+    });
+  }
+}
