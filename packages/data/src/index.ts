@@ -1,1 +1,18 @@
-export {};
+// The in-memory data set and the readers of the published formats
+export * from './in-memory-dataset';
+export * from './idx-reader';
+export * from './idx-dataset';
+export * from './cifar10-reader';
+export * from './ustar-reader';
+export { isGzip, decodeBytes, readDecodedFile } from './file-bytes';
+export { bytesToUnitFloats } from './pixel-scale';
+// Finding, downloading, checking and loading the named data sets
+export * from './dataset-catalog';
+export * from './dataset-locations';
+export * from './checksums';
+export { downloadBytes, type DownloadOptions } from './http-download';
+export * from './dataset-download';
+export * from './load-dataset';
+// Subsets, task splits, seeded shuffling
+export * from './class-subsets';
+export * from './seeded-random';

@@ -1,0 +1,102 @@
+import * as tf from '@tensorflow/tfjs';
+import { indicesByClass } from '@neusemslice/core';
+import { InMemoryDataset } from './in-memory-dataset';
+
+/** Six 2x2x1 samples whose pixels encode their index: sample i holds (i*4 + k) / 100. */
+function makeDataset(): { data: InMemoryDataset; pixels: Float32Array } {
+  const pixels = Float32Array.from({ length: 6 * 4 }, (_, value) => value / 100);
+  const labels = Int32Array.from([0, 1, 2, 0, 1, 2]);
+  const data = new InMemoryDataset({
+    name: 'toy',
+    pixels,
+    labels,
+    inputShape: [2, 2, 1],
+    numClasses: 3,
+    classNames: ['a', 'b', 'c'],
+  });
+  return { data, pixels };
+}
+
+/** The index of the stored sample a row of a batch came from, decoded from its first pixel. */
+function sampleIdsOf(x: tf.Tensor): number[] {
+  const values = x.dataSync();
+  const rows = x.shape[0];
+  return Array.from({ length: rows }, (_, row) => Math.round((values[row * 4] * 100) / 4));
+}
+
+describe('InMemoryDataset', () => {
+  it('describes itself and returns a copy of its labels', () => {
+    const { data } = makeDataset();
+    expect(data.size).toBe(6);
+    expect(data.inputShape).toEqual([2, 2, 1]);
+    expect(data.classNames).toEqual(['a', 'b', 'c']);
+    const labels = data.labels();
+    labels[0] = 2;
+    expect(data.labels()[0]).toBe(0);
+    expect(indicesByClass(data).map((indices) => Array.from(indices))).toEqual([[0, 3], [1, 4], [2, 5]]);
+  });
+
+  it('streams batches in order with the last one short', () => {
+    const { data } = makeDataset();
+    const batches = [...data.batches(4)];
+    expect(batches.map((batch) => batch.x.shape)).toEqual([[4, 2, 2, 1], [2, 2, 2, 1]]);
+    expect(batches.flatMap((batch) => sampleIdsOf(batch.x))).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(batches.flatMap((batch) => Array.from(batch.labels))).toEqual([0, 1, 2, 0, 1, 2]);
+    expect(batches[0].x.dtype).toBe('float32');
+    batches.forEach((batch) => batch.x.dispose());
+  });
+
+  it('creates one tensor per batch, lazily, and leaks none', () => {
+    const { data } = makeDataset();
+    const before = tf.memory().numTensors;
+    const iterator = data.batches(2)[Symbol.iterator]();
+    expect(tf.memory().numTensors).toBe(before);
+    for (let round = 0; round < 3; round++) {
+      const { value } = iterator.next();
+      expect(tf.memory().numTensors).toBe(before + 1);
+      value.x.dispose();
+    }
+    expect(iterator.next().done).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('follows the given indices', () => {
+    const { data } = makeDataset();
+    const [batch] = [...data.batches(10, { indices: Int32Array.from([5, 0, 3]) })];
+    expect(sampleIdsOf(batch.x)).toEqual([5, 0, 3]);
+    expect(Array.from(batch.labels)).toEqual([2, 0, 0]);
+    batch.x.dispose();
+  });
+
+  it('makes subsets (and subsets of subsets) that share the pixels', () => {
+    const { data, pixels } = makeDataset();
+    const odd = data.subset(Int32Array.from([1, 3, 5]), 'odd');
+    expect(odd.name).toBe('odd');
+    expect(odd.size).toBe(3);
+    expect(Array.from(odd.labels())).toEqual([1, 0, 2]);
+    expect(odd.sample(1).pixels.buffer).toBe(pixels.buffer);
+    const last = odd.subset(Int32Array.from([2]));
+    expect(last.name).toBe('odd/subset');
+    const [batch] = [...last.batches(8)];
+    expect(sampleIdsOf(batch.x)).toEqual([5]);
+    batch.x.dispose();
+    const [ordered] = [...odd.batches(8, { indices: Int32Array.from([2, 0]) })];
+    expect(sampleIdsOf(ordered.x)).toEqual([5, 1]);
+    ordered.x.dispose();
+  });
+
+  it('rejects inconsistent arrays, bad labels, indices and batch sizes with the values named', () => {
+    const { data } = makeDataset();
+    const base = { name: 'bad', inputShape: [2], numClasses: 2 };
+    expect(() => new InMemoryDataset({ ...base, pixels: new Float32Array(5), labels: new Int32Array(3) })).toThrow(
+      'bad: expected 3 samples × 2 values = 6 pixels, got 5',
+    );
+    expect(() => new InMemoryDataset({ ...base, pixels: new Float32Array(4), labels: Int32Array.from([0, 2]) })).toThrow(
+      'bad: label of sample 1 is 2, expected 0 … 1',
+    );
+    expect(() => data.subset(Int32Array.from([0, 6]))).toThrow('toy: subset index 6 at position 1 is out of range, expected 0 … 5');
+    expect(() => data.batches(0)).toThrow('batchSize must be an integer ≥ 1, got 0');
+    expect(() => data.batches(2, { indices: Int32Array.from([-1]) })).toThrow(/batch index -1/);
+    expect(() => data.sample(6)).toThrow(/sample position must be an integer in \[0, 5\], got 6/);
+  });
+});
