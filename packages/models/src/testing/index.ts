@@ -1,0 +1,2 @@
+// Test fixtures of this package (import from '@neusemslice/models/testing').
+export * from './synthetic-dataset';
