@@ -27,6 +27,8 @@ export * from './stats/cka';
 export * from './stats/cross-moment-accumulator';
 export * from './stats/moments';
 export * from './metrics/score-per-category';
+export * from './metrics/neuron-output-moments';
+export * from './metrics/check-metric-input';
 // Pipeline and utilities
 export * from './pipeline/pipeline';
 export * from './errors';

@@ -2,3 +2,4 @@
 export * from './array-dataset';
 export * from './tiny-models';
 export * from './contract-suites';
+export * from './two-neuron-net';

@@ -100,10 +100,7 @@ export function trainBriefly(
   for (let step = 0; step < steps; step++) {
     const cost = optimizer.minimize(
       () =>
-        tf.losses.softmaxCrossEntropy(
-          oneHot,
-          model.apply(x, { training: true }) as tf.Tensor,
-        ) as tf.Scalar,
+        crossEntropyFromLogits(model.apply(x, { training: true }) as tf.Tensor, oneHot),
       true,
     );
     cost?.dispose();
