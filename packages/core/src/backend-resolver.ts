@@ -30,9 +30,8 @@ export async function resolveBackend(
   const forcedName = options.prefer ?? process.env[BACKEND_ENV_VARIABLE] ?? undefined;
   const log =
     options.log === undefined ? (line: string) => process.stderr.write(`${line}\n`) : options.log;
-  let chosen: Backend | undefined;
   if (forcedName) {
-    chosen = backends.find((backend) => backend.name === forcedName);
+    const chosen = backends.find((backend) => backend.name === forcedName);
     if (!chosen) {
       throw new UsageError(
         `unknown backend '${forcedName}' (registered: ${backends.map((b) => b.name).join(', ')})`,
@@ -43,15 +42,26 @@ export async function resolveBackend(
         `backend '${forcedName}' was asked for but its package is not installed`,
       );
     }
-  } else {
-    chosen = backends.find((backend) => backend.isAvailable());
-    if (!chosen) {
-      throw new UsageError(
-        `none of the registered backends is installed (${backends.map((b) => b.name).join(', ')})`,
-      );
-    }
+    await chosen.activate();
+    log?.(`backend: ${chosen.name} (forced)`);
+    return chosen;
   }
-  await chosen.activate();
-  log?.(`backend: ${chosen.name}${forcedName ? ' (forced)' : ' (fastest installed)'}`);
-  return chosen;
+  // Installed is not always loadable (tfjs-node-gpu without CUDA): fall back to the next one.
+  const failures: string[] = [];
+  for (const candidate of backends.filter((backend) => backend.isAvailable())) {
+    try {
+      await candidate.activate();
+    } catch (error) {
+      failures.push(`${candidate.name}: ${(error as Error).message}`);
+      log?.(`backend ${candidate.name} is installed but failed to start; trying the next one`);
+      continue;
+    }
+    log?.(`backend: ${candidate.name} (fastest installed)`);
+    return candidate;
+  }
+  throw new UsageError(
+    failures.length > 0
+      ? `no registered backend could start (${failures.join('; ')})`
+      : `none of the registered backends is installed (${backends.map((b) => b.name).join(', ')})`,
+  );
 }

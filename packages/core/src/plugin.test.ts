@@ -104,6 +104,25 @@ describe('resolveBackend', () => {
     expect(lines).toEqual(['backend: wasm (fastest installed)']);
   });
 
+  it('falls back to the next backend when an installed one fails to start', async () => {
+    const lines: string[] = [];
+    const broken: Backend = {
+      name: 'tfjs-node-gpu',
+      priority: 400,
+      isAvailable: () => true,
+      activate: async () => {
+        throw new Error('libcudart.so not found');
+      },
+    };
+    const scope = registerPlugins(container.createChildContainer(), [plugin]);
+    provide(scope, 'backend', broken, '@x/broken');
+    expect((await resolveBackend(scope, { log: (line) => lines.push(line) })).name).toBe('wasm');
+    expect(lines).toEqual([
+      'backend tfjs-node-gpu is installed but failed to start; trying the next one',
+      'backend: wasm (fastest installed)',
+    ]);
+  });
+
   it('can be forced by option or environment variable', async () => {
     const scope = registerPlugins(container.createChildContainer(), [plugin]);
     expect((await resolveBackend(scope, { prefer: 'cpu', log: null })).name).toBe('cpu');

@@ -14,7 +14,9 @@ export async function neuronOutputMoments(
   data: LabeledDataset,
   options: { batchSize: number; task: string; onProgress?: ProgressListener },
 ): Promise<Map<string, RunningMoments>> {
-  const moments = new Map(model.neuronLayers.map((layer) => [layer.name, new RunningMoments(layer.units)]));
+  const moments = new Map(
+    model.neuronLayers.map((layer) => [layer.name, new RunningMoments(layer.units)]),
+  );
   await forEachBatch(
     data,
     options.batchSize,

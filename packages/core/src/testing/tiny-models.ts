@@ -99,8 +99,7 @@ export function trainBriefly(
   const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), numClasses);
   for (let step = 0; step < steps; step++) {
     const cost = optimizer.minimize(
-      () =>
-        crossEntropyFromLogits(model.apply(x, { training: true }) as tf.Tensor, oneHot),
+      () => crossEntropyFromLogits(model.apply(x, { training: true }) as tf.Tensor, oneHot),
       true,
     );
     cost?.dispose();

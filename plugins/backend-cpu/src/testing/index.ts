@@ -1,0 +1,2 @@
+export * from './backend-contract';
+export * from './test-container';
