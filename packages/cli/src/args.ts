@@ -27,13 +27,13 @@ export function parseOptions(command: string, argv: string[], specs: OptionSpecs
       allowPositionals: true,
     });
   } catch (error) {
-    throw new UsageError(`${command}: ${(error as Error).message.split('\n')[0]} (see 'neusemslice ${command} --help')`);
+    throw new UsageError(`${(error as Error).message.split('\n')[0]} (see 'neusemslice ${command} --help')`);
   }
   const options: ParsedOptions = {};
   for (const [name, spec] of Object.entries(specs)) {
     const value = (parsed.values as ParsedOptions)[name] ?? spec.default;
     if (spec.required && value === undefined) {
-      throw new UsageError(`${command}: --${name} ${spec.placeholder ?? '<value>'} is required (see 'neusemslice ${command} --help')`);
+      throw new UsageError(`--${name} ${spec.placeholder ?? '<value>'} is required (see 'neusemslice ${command} --help')`);
     }
     options[name] = value;
   }

@@ -1,16 +1,21 @@
 import { formatProgress, type ProgressEvent, type ProgressListener } from '@neusemslice/core';
 
 /**
- * A progress listener that prints at most one line per task every `intervalMs`, and always the
- * last one (done = total), so long runs show life without flooding the terminal.
+ * A progress listener that prints at most one line every `intervalMs`, whatever the task, and the
+ * final line of a task only when that task ran for at least the interval: long runs show life,
+ * short nested steps (one category's features) stay quiet.
  */
 export function throttledProgress(log: (line: string) => void, intervalMs = 2000): ProgressListener {
-  const lastPrinted = new Map<string, number>();
+  const firstSeen = new Map<string, number>();
+  let lastPrinted = 0;
   return (event: ProgressEvent) => {
     const now = Date.now();
+    if (!firstSeen.has(event.task)) firstSeen.set(event.task, now);
     const finished = event.done >= event.total;
-    if (!finished && now - (lastPrinted.get(event.task) ?? 0) < intervalMs) return;
-    lastPrinted.set(event.task, now);
+    const due = finished ? now - (firstSeen.get(event.task) as number) >= intervalMs : now - lastPrinted >= intervalMs;
+    if (finished) firstSeen.delete(event.task);
+    if (!due) return;
+    lastPrinted = now;
     log(formatProgress(event));
   };
 }

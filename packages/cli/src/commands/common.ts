@@ -11,6 +11,7 @@ export const DATASET_NAMES: readonly DatasetName[] = ['mnist', 'fashion-mnist', 
 export const runtimeOptions: OptionSpecs = {
   backend: { type: 'string', placeholder: '<name>', description: 'Force a backend: tfjs-node-gpu | tfjs-node | wasm | cpu (or set NEUSEMSLICE_BACKEND)' },
   'data-dir': { type: 'string', placeholder: '<dir>', description: 'Directory holding the data set files (or set NEUSEMSLICE_DATA_DIR)' },
+  download: { type: 'boolean', description: 'Download the data set into the cache when it is not found locally' },
   'batch-size': { type: 'string', placeholder: '<n>', default: '128', description: 'Samples per batch' },
   seed: { type: 'string', placeholder: '<n>', default: '1', description: 'Seed for weights, shuffling and sampling' },
 };
@@ -44,6 +45,7 @@ export function batchSizeOption(options: ParsedOptions): number {
 export async function loadSplit(name: DatasetName, split: 'train' | 'test', options: ParsedOptions, context: CommandContext): Promise<LabeledDataset> {
   return loadDataset(name, split, {
     dir: typeof options['data-dir'] === 'string' ? options['data-dir'] : undefined,
+    download: options.download === true,
     onProgress: throttledProgress(context.log),
   });
 }
@@ -56,4 +58,11 @@ export function slicingSubset(train: LabeledDataset, perClass: number, seed: num
 /** Formats a share as a percentage with two decimals. */
 export function percent(share: number): string {
   return `${(100 * share).toFixed(2)}%`;
+}
+
+/** The data set cut to its first n samples when the option is given. */
+export function firstSamples(data: LabeledDataset, options: ParsedOptions, optionName: string): LabeledDataset {
+  if (options[optionName] === undefined) return data;
+  const count = Math.min(data.size, numberOption(options, optionName, { min: 1, max: 1e9, integer: true }));
+  return count === data.size ? data : data.subset(Int32Array.from({ length: count }, (_, index) => index), `${data.name}[0:${count}]`);
 }

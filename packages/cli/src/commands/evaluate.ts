@@ -8,7 +8,7 @@ import {
   weightOwnership,
 } from '@neusemslice/core';
 import type { Command } from '../command';
-import { activateBackend, batchSizeOption, percent, runtimeOptions } from './common';
+import { activateBackend, batchSizeOption, firstSamples, percent, runtimeOptions } from './common';
 import { loadModelOption, loadSplitFor } from './model-input';
 
 export const evaluateCommand: Command = {
@@ -18,13 +18,14 @@ export const evaluateCommand: Command = {
     model: { type: 'string', placeholder: '<dir>', required: true, description: 'Directory of a saved model' },
     dataset: { type: 'string', placeholder: '<name>', description: 'Data set (default: the one the model was trained on)' },
     slice: { type: 'string', placeholder: '<file>', description: 'Keep only this slice’s critical neurons (masking)' },
+    'test-samples': { type: 'string', placeholder: '<n>', description: 'Evaluate on the first n test samples only (default: all)' },
     ...runtimeOptions,
   },
   async run(options, _positionals, context) {
     await activateBackend(options, context);
     const loaded = await loadModelOption(options);
     const model = loaded.neuronModel;
-    const test = await loadSplitFor(loaded, 'test', options, context);
+    const test = firstSamples(await loadSplitFor(loaded, 'test', options, context), options, 'test-samples');
     let masks;
     if (typeof options.slice === 'string') {
       const slice = loadSlice(options.slice);

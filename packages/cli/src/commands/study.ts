@@ -3,7 +3,7 @@ import { listOption, numberOption, stringOption } from '../args';
 import type { Command } from '../command';
 import { throttledProgress } from '../progress-printer';
 import { runMaskingStudy } from '../studies';
-import { activateBackend, batchSizeOption, runtimeOptions, seedOption, slicingSubset } from './common';
+import { activateBackend, batchSizeOption, firstSamples, runtimeOptions, seedOption, slicingSubset } from './common';
 import { loadModelOption, loadSplitFor } from './model-input';
 
 export const studyMaskingCommand: Command = {
@@ -29,11 +29,7 @@ export const studyMaskingCommand: Command = {
     const backend = await activateBackend(options, context);
     const loaded = await loadModelOption(options);
     const train = await loadSplitFor(loaded, 'train', options, context);
-    let test = await loadSplitFor(loaded, 'test', options, context);
-    if (options['test-samples'] !== undefined) {
-      const count = Math.min(test.size, numberOption(options, 'test-samples', { min: 1, max: 1e7, integer: true }));
-      test = test.subset(Int32Array.from({ length: count }, (_, index) => index), `${test.name}[0:${count}]`);
-    }
+    const test = firstSamples(await loadSplitFor(loaded, 'test', options, context), options, 'test-samples');
     const label = typeof options.label === 'string' ? options.label : `${loaded.metadata?.modelName ?? 'model'}-${loaded.datasetName}`;
     const result = await runMaskingStudy({
       container: context.container,

@@ -4,7 +4,7 @@ import { MODEL_NAMES, createModel, saveModelToDir, trainModel } from '@neusemsli
 import { numberOption, stringOption } from '../args';
 import type { Command } from '../command';
 import { throttledProgress } from '../progress-printer';
-import { activateBackend, batchSizeOption, datasetOption, loadSplit, percent, runtimeOptions, seedOption } from './common';
+import { activateBackend, batchSizeOption, datasetOption, firstSamples, loadSplit, percent, runtimeOptions, seedOption } from './common';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -15,6 +15,7 @@ export const trainCommand: Command = {
     epochs: { type: 'string', placeholder: '<n>', default: '5', description: 'Passes over the training set' },
     lr: { type: 'string', placeholder: '<rate>', default: '0.001', description: 'Adam learning rate' },
     out: { type: 'string', placeholder: '<dir>', required: true, description: 'Directory to save the trained model in' },
+    'train-samples': { type: 'string', placeholder: '<n>', description: 'Train on the first n training samples only (default: all)' },
     ...runtimeOptions,
   },
   async run(options, _positionals, context) {
@@ -26,7 +27,7 @@ export const trainCommand: Command = {
     const batchSize = batchSizeOption(options);
     const outDir = stringOption(options, 'out');
     const backend = await activateBackend(options, context);
-    const train = await loadSplit(datasetName, 'train', options, context);
+    const train = firstSamples(await loadSplit(datasetName, 'train', options, context), options, 'train-samples');
     const test = await loadSplit(datasetName, 'test', options, context);
     const model = createModel(modelName, { inputShape: [...train.inputShape], numClasses: train.numClasses, seed });
     const startedAt = Date.now();
