@@ -13,9 +13,19 @@ export class AvgMetric implements Metric {
   readonly name = 'avg';
   readonly description = 'mean of each neuron’s output over the data';
 
-  async score(model: NeuronModel, data: LabeledDataset, options: MetricOptions): Promise<ScoresPerLayer> {
+  async score(
+    model: NeuronModel,
+    data: LabeledDataset,
+    options: MetricOptions,
+  ): Promise<ScoresPerLayer> {
     checkMetricInput(this.name, model, data, options);
-    const moments = await neuronOutputMoments(model, data, { batchSize: options.batchSize, task: 'score avg', onProgress: options.onProgress });
-    return Object.fromEntries([...moments].map(([layerName, layerMoments]) => [layerName, layerMoments.means()]));
+    const moments = await neuronOutputMoments(model, data, {
+      batchSize: options.batchSize,
+      task: 'score avg',
+      onProgress: options.onProgress,
+    });
+    return Object.fromEntries(
+      [...moments].map(([layerName, layerMoments]) => [layerName, layerMoments.means()]),
+    );
   }
 }

@@ -25,14 +25,25 @@ export class EnsMetric implements Metric {
   readonly name = 'ens';
   readonly description = 'mean of the layer-normalised avg and var scores';
 
-  async score(model: NeuronModel, data: LabeledDataset, options: MetricOptions): Promise<ScoresPerLayer> {
+  async score(
+    model: NeuronModel,
+    data: LabeledDataset,
+    options: MetricOptions,
+  ): Promise<ScoresPerLayer> {
     checkMetricInput(this.name, model, data, options);
-    const moments = await neuronOutputMoments(model, data, { batchSize: options.batchSize, task: 'score ens', onProgress: options.onProgress });
+    const moments = await neuronOutputMoments(model, data, {
+      batchSize: options.batchSize,
+      task: 'score ens',
+      onProgress: options.onProgress,
+    });
     return Object.fromEntries(
       [...moments].map(([layerName, layerMoments]) => {
         const normalisedMeans = minMaxNormalise(layerMoments.means());
         const normalisedVariances = minMaxNormalise(layerMoments.variances());
-        return [layerName, normalisedMeans.map((mean, index) => (mean + normalisedVariances[index]) / 2)];
+        return [
+          layerName,
+          normalisedMeans.map((mean, index) => (mean + normalisedVariances[index]) / 2),
+        ];
       }),
     );
   }

@@ -2,6 +2,7 @@ import { type NeuSemSlicePlugin, provide } from '@neusemslice/core';
 import { TaylorMetric } from './taylor-metric';
 
 export { TaylorMetric } from './taylor-metric';
+export { gateGradients } from './gate-gradients';
 
 const name = '@neusemslice/metric-taylor';
 

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
 import {
   checkMetricInput,
   forEachBatch,
@@ -8,46 +7,51 @@ import {
   type NeuronModel,
   type ScoresPerLayer,
 } from '@neusemslice/core';
+import { gateGradients } from './gate-gradients';
 
 /**
  * `taylor` (paper §2.3): first-order Taylor importance in the gate form of Molchanov et al. 2019
- * (NVlabs/Taylor_pruning): a gate g_n = 1 multiplies each neuron, ∂L/∂g_n = Σ over the batch and
- * space of a_n · ∂L/∂a_n, and the importance of one minibatch is its square. Scores are the mean
- * over minibatches, L being the mean cross-entropy on the true labels. Because the square is
- * taken per minibatch, scores depend on the batch size (as in the reference implementation).
+ * (NVlabs/Taylor_pruning, pruning_engine.py, method 22): per minibatch the importance of neuron n
+ * is (∂L/∂g_n)² = (Σ over the batch and space of a_n · ∂L/∂a_n)², L the mean cross-entropy on
+ * the true labels, and the score is its mean over the minibatches of one pass (every batch
+ * weighs the same, the last, possibly smaller one included). Because the square is taken per
+ * minibatch, scores depend on the batch size, as in the reference implementation.
+ * `options.category` is not needed: L always uses each sample's own label.
  */
 export class TaylorMetric implements Metric {
   readonly name = 'taylor';
-  readonly description = 'first-order Taylor importance of a gate on each neuron (Molchanov et al. 2019)';
+  readonly description =
+    'first-order Taylor importance of a gate on each neuron (Molchanov et al. 2019)';
 
-  async score(model: NeuronModel, data: LabeledDataset, options: MetricOptions): Promise<ScoresPerLayer> {
+  async score(
+    model: NeuronModel,
+    data: LabeledDataset,
+    options: MetricOptions,
+  ): Promise<ScoresPerLayer> {
     checkMetricInput(this.name, model, data, options);
-    const sums = new Map(model.neuronLayers.map((layer) => [layer.name, new Float64Array(layer.units)]));
+    const sumsOfSquares = new Map(
+      model.neuronLayers.map((layer) => [layer.name, new Float64Array(layer.units)]),
+    );
     let minibatches = 0;
     await forEachBatch(
       data,
       options.batchSize,
       ({ x, labels }) => {
-        const { outputs, gradients } = model.neuronGradients(x, { kind: 'cross-entropy', labels });
-        try {
-          for (const layer of model.neuronLayers) {
-            const gateGradient = tf.tidy(() => {
-              const product = tf.mul(outputs[layer.name], gradients[layer.name]);
-              const axes = product.shape.slice(0, -1).map((_, axis) => axis);
-              return tf.sum(product, axes);
-            });
-            const values = gateGradient.dataSync();
-            gateGradient.dispose();
-            const layerSums = sums.get(layer.name) as Float64Array;
-            for (let neuron = 0; neuron < layer.units; neuron++) layerSums[neuron] += values[neuron] * values[neuron];
-          }
-        } finally {
-          tf.dispose([...Object.values(outputs), ...Object.values(gradients)]);
+        const batchGateGradients = gateGradients(model, x, labels);
+        for (const [layerName, layerSums] of sumsOfSquares) {
+          const gradient = batchGateGradients[layerName];
+          for (let neuron = 0; neuron < layerSums.length; neuron++)
+            layerSums[neuron] += gradient[neuron] * gradient[neuron];
         }
         minibatches++;
       },
       { task: 'score taylor', onProgress: options.onProgress },
     );
-    return Object.fromEntries([...sums].map(([layerName, layerSums]) => [layerName, layerSums.map((sum) => sum / minibatches)]));
+    return Object.fromEntries(
+      [...sumsOfSquares].map(([layerName, layerSums]) => [
+        layerName,
+        layerSums.map((sum) => sum / minibatches),
+      ]),
+    );
   }
 }

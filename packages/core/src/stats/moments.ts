@@ -18,23 +18,28 @@ export class RunningMoments {
     return this.count;
   }
 
-  /** Adds a batch [batch, features]. Does not dispose it. */
+  /**
+   * Adds a batch [batch, features]. Does not dispose it. The batch's own mean and spread are
+   * summed in float64 too: float32 batch moments give a constant neuron a variance of ~1e-16,
+   * which min-max normalisation (ens) would blow up to a whole score range.
+   */
   add(batch: tf.Tensor2D): void {
     const batchSize = batch.shape[0];
     if (batchSize === 0) return;
-    const [batchMean, batchVariance] = tf.tidy(() => {
-      const moments = tf.moments(batch, 0);
-      return [moments.mean, moments.variance];
-    });
-    const meanValues = batchMean.dataSync();
-    const varianceValues = batchVariance.dataSync();
-    tf.dispose([batchMean, batchVariance]);
+    const values = batch.dataSync();
     const total = this.count + batchSize;
-    for (let index = 0; index < this.features; index++) {
-      const delta = meanValues[index] - this.mean[index];
-      this.mean[index] += (delta * batchSize) / total;
-      this.m2[index] +=
-        varianceValues[index] * batchSize + (delta * delta * this.count * batchSize) / total;
+    for (let feature = 0; feature < this.features; feature++) {
+      let sum = 0;
+      for (let row = 0; row < batchSize; row++) sum += values[row * this.features + feature];
+      const batchMean = sum / batchSize;
+      let batchM2 = 0;
+      for (let row = 0; row < batchSize; row++) {
+        const deviation = values[row * this.features + feature] - batchMean;
+        batchM2 += deviation * deviation;
+      }
+      const delta = batchMean - this.mean[feature];
+      this.mean[feature] += (delta * batchSize) / total;
+      this.m2[feature] += batchM2 + (delta * delta * this.count * batchSize) / total;
     }
     this.count = total;
   }

@@ -1,0 +1,16 @@
+import { listComponents, resolveComponent } from '@neusemslice/core';
+import { fakeContainer } from './__fixtures__/fake-container';
+import plugin, { AvgMetric } from './index';
+
+describe('the @neusemslice/metric-avg plugin', () => {
+  it('registers the avg metric, found by name, and refuses to register it twice', () => {
+    const container = fakeContainer();
+    plugin.register(container);
+    expect(plugin.name).toBe('@neusemslice/metric-avg');
+    expect(listComponents(container, 'metric').map((metric) => metric.name)).toEqual(['avg']);
+    expect(resolveComponent(container, 'metric', 'avg')).toBeInstanceOf(AvgMetric);
+    expect(() => plugin.register(container)).toThrow(
+      "metric 'avg' is already registered by @neusemslice/metric-avg",
+    );
+  });
+});
