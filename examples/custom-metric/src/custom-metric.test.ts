@@ -1,12 +1,22 @@
 import { container } from 'tsyringe';
 import { NeuronModel, Pipeline, registerPlugins, resolveComponent } from '@neusemslice/core';
-import { describeMetricContract, makeSeparableDataset, makeTinyMlp, trainBriefly } from '@neusemslice/core/testing';
+import {
+  describeMetricContract,
+  makeSeparableDataset,
+  makeTinyMlp,
+  trainBriefly,
+} from '@neusemslice/core/testing';
 import semantic from '@neusemslice/slicer-semantic';
 import maxActivationPlugin, { MaxActivationMetric } from './max-activation-metric';
 
 describe('a user-written metric', () => {
   const scope = registerPlugins(container.createChildContainer(), [maxActivationPlugin, semantic]);
-  const data = makeSeparableDataset({ samplesPerClass: 20, numClasses: 3, inputShape: [4, 4, 1], seed: 3 });
+  const data = makeSeparableDataset({
+    samplesPerClass: 20,
+    numClasses: 3,
+    inputShape: [4, 4, 1],
+    seed: 3,
+  });
 
   it('is found by name like a built-in one', () => {
     expect(resolveComponent(scope, 'metric', 'max-activation')).toBeInstanceOf(MaxActivationMetric);

@@ -16,14 +16,25 @@ export class MaxActivationMetric implements Metric {
   readonly name = 'max-activation';
   readonly description = 'largest output of each neuron over the data';
 
-  async score(model: NeuronModel, data: LabeledDataset, options: MetricOptions): Promise<ScoresPerLayer> {
+  async score(
+    model: NeuronModel,
+    data: LabeledDataset,
+    options: MetricOptions,
+  ): Promise<ScoresPerLayer> {
     checkMetricInput(this.name, model, data, options);
-    const maxima = new Map(model.neuronLayers.map((layer) => [layer.name, new Float64Array(layer.units).fill(-Infinity)]));
+    const maxima = new Map(
+      model.neuronLayers.map((layer) => [
+        layer.name,
+        new Float64Array(layer.units).fill(-Infinity),
+      ]),
+    );
     await forEachBatch(data, options.batchSize, ({ x }) => {
       const { outputs, logits } = model.neuronOutputs(x); // [batch, neurons] per layer
       for (const [layerName, layerMaxima] of maxima) {
         const batchMaxima = tf.tidy(() => tf.max(outputs[layerName], 0));
-        batchMaxima.dataSync().forEach((value, neuron) => (layerMaxima[neuron] = Math.max(layerMaxima[neuron], value)));
+        batchMaxima
+          .dataSync()
+          .forEach((value, neuron) => (layerMaxima[neuron] = Math.max(layerMaxima[neuron], value)));
         batchMaxima.dispose();
       }
       tf.dispose([logits, ...Object.values(outputs)]);

@@ -17,23 +17,33 @@ export type OptionSpecs = Record<string, OptionSpec>;
 export type ParsedOptions = Record<string, string | boolean | undefined>;
 
 /** Parses `argv` strictly against the specs; unknown or malformed options are UsageErrors. */
-export function parseOptions(command: string, argv: string[], specs: OptionSpecs): { options: ParsedOptions; positionals: string[] } {
+export function parseOptions(
+  command: string,
+  argv: string[],
+  specs: OptionSpecs,
+): { options: ParsedOptions; positionals: string[] } {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
-      options: Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, { type: spec.type }])),
+      options: Object.fromEntries(
+        Object.entries(specs).map(([name, spec]) => [name, { type: spec.type }]),
+      ),
       strict: true,
       allowPositionals: true,
     });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]} (see 'neusemslice ${command} --help')`);
+    throw new UsageError(
+      `${(error as Error).message.split('\n')[0]} (see 'neusemslice ${command} --help')`,
+    );
   }
   const options: ParsedOptions = {};
   for (const [name, spec] of Object.entries(specs)) {
     const value = (parsed.values as ParsedOptions)[name] ?? spec.default;
     if (spec.required && value === undefined) {
-      throw new UsageError(`--${name} ${spec.placeholder ?? '<value>'} is required (see 'neusemslice ${command} --help')`);
+      throw new UsageError(
+        `--${name} ${spec.placeholder ?? '<value>'} is required (see 'neusemslice ${command} --help')`,
+      );
     }
     options[name] = value;
   }
@@ -43,23 +53,37 @@ export function parseOptions(command: string, argv: string[], specs: OptionSpecs
 /** A string option's value, or a UsageError when it is missing. */
 export function stringOption(options: ParsedOptions, name: string): string {
   const value = options[name];
-  if (typeof value !== 'string' || value.length === 0) throw new UsageError(`--${name} needs a value`);
+  if (typeof value !== 'string' || value.length === 0)
+    throw new UsageError(`--${name} needs a value`);
   return value;
 }
 
 /** A numeric option, checked against [min, max] (and integrality when asked). */
-export function numberOption(options: ParsedOptions, name: string, range: { min: number; max: number; integer?: boolean }): number {
+export function numberOption(
+  options: ParsedOptions,
+  name: string,
+  range: { min: number; max: number; integer?: boolean },
+): number {
   const raw = stringOption(options, name);
   const value = Number(raw);
   const kind = range.integer ? 'an integer' : 'a number';
-  if (!Number.isFinite(value) || value < range.min || value > range.max || (range.integer && !Number.isInteger(value))) {
+  if (
+    !Number.isFinite(value) ||
+    value < range.min ||
+    value > range.max ||
+    (range.integer && !Number.isInteger(value))
+  ) {
     throw new UsageError(`--${name} must be ${kind} in [${range.min}, ${range.max}], got '${raw}'`);
   }
   return value;
 }
 
 /** A comma-separated list option, each entry checked against the allowed values when given. */
-export function listOption(options: ParsedOptions, name: string, allowed?: readonly string[]): string[] {
+export function listOption(
+  options: ParsedOptions,
+  name: string,
+  allowed?: readonly string[],
+): string[] {
   const entries = stringOption(options, name)
     .split(',')
     .map((entry) => entry.trim())
@@ -73,11 +97,26 @@ export function listOption(options: ParsedOptions, name: string, allowed?: reado
 }
 
 /** Formats a command's help text from its specs. */
-export function formatHelp(command: string, summary: string, specs: OptionSpecs, usage?: string): string {
-  const lines = [`Usage: neusemslice ${usage ?? `${command} [options]`}`, '', summary, '', 'Options:'];
+export function formatHelp(
+  command: string,
+  summary: string,
+  specs: OptionSpecs,
+  usage?: string,
+): string {
+  const lines = [
+    `Usage: neusemslice ${usage ?? `${command} [options]`}`,
+    '',
+    summary,
+    '',
+    'Options:',
+  ];
   const entries = Object.entries(specs).map(([name, spec]) => {
     const flag = `  --${name}${spec.type === 'string' ? ` ${spec.placeholder ?? '<value>'}` : ''}`;
-    const suffix = spec.required ? ' (required)' : spec.default !== undefined ? ` (default: ${spec.default})` : '';
+    const suffix = spec.required
+      ? ' (required)'
+      : spec.default !== undefined
+        ? ` (default: ${spec.default})`
+        : '';
     return [flag, `${spec.description}${suffix}`];
   });
   entries.push(['  --help', 'Show this help']);

@@ -3,7 +3,10 @@ import { runCli } from './main';
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(argv, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  const code = await runCli(argv, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+  });
   return { code, stdout, stderr };
 }
 
@@ -11,23 +14,42 @@ describe('neusemslice CLI', () => {
   it('lists its commands', async () => {
     const { code, stdout } = await run(['--help']);
     expect(code).toBe(0);
-    for (const command of ['demo', 'train', 'evaluate', 'info', 'slice', 'study masking', 'bench']) expect(stdout).toContain(`  ${command}`);
+    for (const command of ['demo', 'train', 'evaluate', 'info', 'slice', 'study masking', 'bench'])
+      expect(stdout).toContain(`  ${command}`);
   });
 
-  it.each(['demo', 'train', 'evaluate', 'info', 'slice', 'study masking', 'bench'])('has --help for %s', async (command) => {
-    const { code, stdout } = await run([...command.split(' '), '--help']);
-    expect(code).toBe(0);
-    expect(stdout).toMatch(new RegExp(`^Usage: neusemslice ${command}`));
-    expect(stdout).toContain('--help');
-  });
+  it.each(['demo', 'train', 'evaluate', 'info', 'slice', 'study masking', 'bench'])(
+    'has --help for %s',
+    async (command) => {
+      const { code, stdout } = await run([...command.split(' '), '--help']);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(new RegExp(`^Usage: neusemslice ${command}`));
+      expect(stdout).toContain('--help');
+    },
+  );
 
   it('answers bad arguments with one line and exit code 2', async () => {
     const cases: [string[], string][] = [
-      [['trian'], "neusemslice: unknown command 'trian' (commands: demo, train, evaluate, info, slice, study masking, bench)"],
-      [['train', '--dataset', 'mnist', '--out', 'x'], "neusemslice train: --model <name> is required (see 'neusemslice train --help')"],
-      [['train', '--model', 'mlp', '--dataset', 'mnist', '--out', 'x', '--epochs', 'two'], "neusemslice train: --epochs must be an integer in [1, 1000], got 'two'"],
-      [['train', '--model', 'mlp', '--dataset', 'imagenet', '--out', 'x'], "neusemslice train: --dataset: unknown data set 'imagenet' (expected mnist | fashion-mnist | cifar10)"],
-      [['slice', '--model', 'm', '--out', 's.json', '--metric', 'tayler'], "neusemslice slice: unknown metric 'tayler'"],
+      [
+        ['trian'],
+        "neusemslice: unknown command 'trian' (commands: demo, train, evaluate, info, slice, study masking, bench)",
+      ],
+      [
+        ['train', '--dataset', 'mnist', '--out', 'x'],
+        "neusemslice train: --model <name> is required (see 'neusemslice train --help')",
+      ],
+      [
+        ['train', '--model', 'mlp', '--dataset', 'mnist', '--out', 'x', '--epochs', 'two'],
+        "neusemslice train: --epochs must be an integer in [1, 1000], got 'two'",
+      ],
+      [
+        ['train', '--model', 'mlp', '--dataset', 'imagenet', '--out', 'x'],
+        "neusemslice train: --dataset: unknown data set 'imagenet' (expected mnist | fashion-mnist | cifar10)",
+      ],
+      [
+        ['slice', '--model', 'm', '--out', 's.json', '--metric', 'tayler'],
+        "neusemslice slice: unknown metric 'tayler'",
+      ],
       [['evaluate', '--model', 'm', '--colour'], "neusemslice evaluate: Unknown option '--colour'"],
     ];
     for (const [argv, message] of cases) {

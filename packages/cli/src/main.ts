@@ -47,7 +47,9 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
   }
   const found = findCommand(argv);
   if (!found) {
-    io.stderr(`neusemslice: unknown command '${argv.slice(0, 2).join(' ')}' (commands: ${commands.map((c) => c.name).join(', ')})\n`);
+    io.stderr(
+      `neusemslice: unknown command '${argv.slice(0, 2).join(' ')}' (commands: ${commands.map((c) => c.name).join(', ')})\n`,
+    );
     return 2;
   }
   const { command, rest } = found;
@@ -70,7 +72,9 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
       io.stderr(`neusemslice ${command.name}: ${error.message}\n`);
       return 2;
     }
-    io.stderr(`neusemslice ${command.name}: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+    io.stderr(
+      `neusemslice ${command.name}: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`,
+    );
     return 1;
   }
 }

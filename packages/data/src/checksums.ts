@@ -76,7 +76,12 @@ export function verifyDatasetFile(options: {
 }
 
 /** Throws a UsageError unless the decoded bytes have the known digest (no-op when none is known). */
-export function checkDigest(dataset: DatasetName, canonicalName: string, source: string, decodedBytes: Uint8Array): void {
+export function checkDigest(
+  dataset: DatasetName,
+  canonicalName: string,
+  source: string,
+  decodedBytes: Uint8Array,
+): void {
   const expected = KNOWN_SHA256[dataset][canonicalName];
   if (!expected) return;
   const actual = sha256Hex(decodedBytes);

@@ -5,7 +5,16 @@ import { InMemoryDataset } from './in-memory-dataset';
 import { byteToUnit } from './pixel-scale';
 
 export const CIFAR10_CLASS_NAMES: readonly string[] = [
-  'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
+  'airplane',
+  'automobile',
+  'bird',
+  'cat',
+  'deer',
+  'dog',
+  'frog',
+  'horse',
+  'ship',
+  'truck',
 ];
 
 const SIDE = 32;
@@ -35,7 +44,10 @@ export function countCifar10Records({ fileName, bytes }: CifarBatchBytes): numbe
  * Channel-first records are rearranged to channel-last [32, 32, 3] (the layout tfjs convolutions
  * expect) and scaled to [0, 1], straight into one array without intermediate copies.
  */
-export function cifar10FromBatches(name: string, batches: readonly CifarBatchBytes[]): InMemoryDataset {
+export function cifar10FromBatches(
+  name: string,
+  batches: readonly CifarBatchBytes[],
+): InMemoryDataset {
   const counts = batches.map(countCifar10Records);
   const total = counts.reduce((sum, count) => sum + count, 0);
   const pixels = new Float32Array(total * PIXELS_PER_IMAGE);
@@ -72,6 +84,9 @@ export function cifar10FromBatches(name: string, batches: readonly CifarBatchByt
 export function readCifar10Files(name: string, filePaths: readonly string[]): InMemoryDataset {
   return cifar10FromBatches(
     name,
-    filePaths.map((filePath) => ({ fileName: path.basename(filePath), bytes: readDecodedFile(filePath).bytes })),
+    filePaths.map((filePath) => ({
+      fileName: path.basename(filePath),
+      bytes: readDecodedFile(filePath).bytes,
+    })),
   );
 }

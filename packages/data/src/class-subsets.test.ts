@@ -5,7 +5,11 @@ import { InMemoryDataset } from './in-memory-dataset';
 
 /** 3 classes with 10, 8 and 6 samples; sample i has the single pixel value i. */
 function makeDataset(): InMemoryDataset {
-  const labels = Int32Array.from([...new Array(10).fill(0), ...new Array(8).fill(1), ...new Array(6).fill(2)]);
+  const labels = Int32Array.from([
+    ...new Array(10).fill(0),
+    ...new Array(8).fill(1),
+    ...new Array(6).fill(2),
+  ]);
   // Interleave so that classes are not contiguous.
   const order = Array.from({ length: labels.length }, (_, index) => (index * 7) % labels.length);
   return new InMemoryDataset({
@@ -24,13 +28,18 @@ describe('samplePerClass', () => {
     expect(sample.size).toBe(12);
     expect(sample.name).toBe('toy/4-per-class-seed-11');
     expect(indicesByClass(sample).map((indices) => indices.length)).toEqual([4, 4, 4]);
-    const ids = Array.from({ length: sample.size }, (_, position) => sample.sample(position).pixels[0]);
+    const ids = Array.from(
+      { length: sample.size },
+      (_, position) => sample.sample(position).pixels[0],
+    );
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(new Set(ids).size).toBe(12);
     // Each picked sample keeps its label.
     ids.forEach((id, position) => expect(sample.labels()[position]).toBe(data.labels()[id]));
     const again = samplePerClass(data, 4, 11);
-    expect(Array.from({ length: 12 }, (_, position) => again.sample(position).pixels[0])).toEqual(ids);
+    expect(Array.from({ length: 12 }, (_, position) => again.sample(position).pixels[0])).toEqual(
+      ids,
+    );
     const seeds = [1, 2, 3, 4, 5].map((seed) => {
       const other = samplePerClass(data, 4, seed);
       return Array.from({ length: 12 }, (_, position) => other.sample(position).pixels[0]).join();
@@ -40,7 +49,9 @@ describe('samplePerClass', () => {
 
   it('refuses a class with too few samples but skips absent classes', () => {
     const data = makeDataset();
-    expect(() => samplePerClass(data, 7, 1)).toThrow('toy: class 2 has 6 samples, fewer than the 7 per class asked for');
+    expect(() => samplePerClass(data, 7, 1)).toThrow(
+      'toy: class 2 has 6 samples, fewer than the 7 per class asked for',
+    );
     const firstTwo = classSubset(data, [0, 1]);
     expect(samplePerClass(firstTwo, 7, 1).size).toBe(14);
     expect(() => samplePerClass(data, 0, 1)).toThrow('perClass must be an integer ≥ 1, got 0');
@@ -91,7 +102,9 @@ describe('shuffledBatches', () => {
       return ids;
     };
     const first = epoch(1);
-    expect([...first].sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, index) => index));
+    expect([...first].sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 24 }, (_, index) => index),
+    );
     expect(epoch(1)).toEqual(first);
     expect(epoch(2)).not.toEqual(first);
     expect(tf.memory().numTensors).toBe(before);

@@ -1,4 +1,9 @@
-import { type LabeledBatch, type LabeledDataset, UsageError, indicesByClass } from '@neusemslice/core';
+import {
+  type LabeledBatch,
+  type LabeledDataset,
+  UsageError,
+  indicesByClass,
+} from '@neusemslice/core';
 import { checkSeed, mulberry32, shuffleInPlace, shuffledIndices } from './seeded-random';
 
 /**
@@ -7,7 +12,11 @@ import { checkSeed, mulberry32, shuffleInPlace, shuffledIndices } from './seeded
  * (e.g. after a task split) are skipped; a present class with fewer samples is an error, so an
  * experiment never silently runs on fewer samples than it says.
  */
-export function samplePerClass<T extends LabeledDataset>(data: T, perClass: number, seed: number): ReturnType<T['subset']> {
+export function samplePerClass<T extends LabeledDataset>(
+  data: T,
+  perClass: number,
+  seed: number,
+): ReturnType<T['subset']> {
   if (!Number.isInteger(perClass) || perClass < 1) {
     throw new UsageError(`perClass must be an integer ≥ 1, got ${String(perClass)}`);
   }
@@ -16,7 +25,9 @@ export function samplePerClass<T extends LabeledDataset>(data: T, perClass: numb
   indicesByClass(data).forEach((indices, label) => {
     if (indices.length === 0) return;
     if (indices.length < perClass) {
-      throw new UsageError(`${data.name}: class ${label} has ${indices.length} samples, fewer than the ${perClass} per class asked for`);
+      throw new UsageError(
+        `${data.name}: class ${label} has ${indices.length} samples, fewer than the ${perClass} per class asked for`,
+      );
     }
     // indicesByClass returns fresh arrays, so shuffling in place is safe; all classes draw
     // from one seeded stream, in label order.
@@ -24,14 +35,21 @@ export function samplePerClass<T extends LabeledDataset>(data: T, perClass: numb
     for (let rank = 0; rank < perClass; rank++) chosen.push(picked[rank]);
   });
   const sorted = Int32Array.from(chosen).sort();
-  return data.subset(sorted, `${data.name}/${perClass}-per-class-seed-${seed}`) as ReturnType<T['subset']>;
+  return data.subset(sorted, `${data.name}/${perClass}-per-class-seed-${seed}`) as ReturnType<
+    T['subset']
+  >;
 }
 
 /** The samples whose label is one of `classes`, in data-set order, with their original labels. */
-export function classSubset<T extends LabeledDataset>(data: T, classes: readonly number[]): ReturnType<T['subset']> {
+export function classSubset<T extends LabeledDataset>(
+  data: T,
+  classes: readonly number[],
+): ReturnType<T['subset']> {
   for (const label of classes) {
     if (!Number.isInteger(label) || label < 0 || label >= data.numClasses) {
-      throw new UsageError(`${data.name}: class ${label} is out of range, expected 0 … ${data.numClasses - 1}`);
+      throw new UsageError(
+        `${data.name}: class ${label} is out of range, expected 0 … ${data.numClasses - 1}`,
+      );
     }
   }
   const wanted = new Set(classes);
@@ -57,14 +75,26 @@ export interface TaskSplit<T> {
  * Labels keep their original values, so one output layer with a unit per class serves both.
  */
 export function splitTasks<T extends LabeledDataset>(data: T): TaskSplit<ReturnType<T['subset']>> {
-  if (data.numClasses < 2) throw new UsageError(`${data.name}: a task split needs at least 2 classes, got ${data.numClasses}`);
+  if (data.numClasses < 2)
+    throw new UsageError(
+      `${data.name}: a task split needs at least 2 classes, got ${data.numClasses}`,
+    );
   const half = Math.floor(data.numClasses / 2);
   const classesA = Array.from({ length: half }, (_, label) => label);
   const classesB = Array.from({ length: data.numClasses - half }, (_, offset) => half + offset);
-  return { taskA: classSubset(data, classesA), taskB: classSubset(data, classesB), classesA, classesB };
+  return {
+    taskA: classSubset(data, classesA),
+    taskB: classSubset(data, classesB),
+    classesA,
+    classesB,
+  };
 }
 
 /** The batches of one epoch in a seeded shuffled order (seed + epoch gives each epoch its own order). */
-export function shuffledBatches(data: LabeledDataset, batchSize: number, seed: number): Iterable<LabeledBatch> {
+export function shuffledBatches(
+  data: LabeledDataset,
+  batchSize: number,
+  seed: number,
+): Iterable<LabeledBatch> {
   return data.batches(batchSize, { indices: shuffledIndices(data.size, seed) });
 }

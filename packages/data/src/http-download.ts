@@ -23,7 +23,11 @@ export function downloadBytes(url: string, options: DownloadOptions): Promise<Ui
   return fetchFollowingRedirects(url, options, options.maxRedirects ?? 5);
 }
 
-function fetchFollowingRedirects(url: string, options: DownloadOptions, redirectsLeft: number): Promise<Uint8Array> {
+function fetchFollowingRedirects(
+  url: string,
+  options: DownloadOptions,
+  redirectsLeft: number,
+): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     let client: typeof http | typeof https;
     try {
@@ -77,7 +81,9 @@ function fetchFollowingRedirects(url: string, options: DownloadOptions, redirect
       response.on('error', (error) => reject(new Error(`${url}: ${error.message}`)));
       response.on('end', () => {
         if (!response.complete || (totalBytes > 0 && receivedBytes !== totalBytes)) {
-          reject(new Error(`${url}: connection closed after ${receivedBytes} of ${totalBytes} bytes`));
+          reject(
+            new Error(`${url}: connection closed after ${receivedBytes} of ${totalBytes} bytes`),
+          );
           return;
         }
         report(true);

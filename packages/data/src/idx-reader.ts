@@ -3,7 +3,8 @@ import { UsageError } from '@neusemslice/core';
 import { readDecodedFile } from './file-bytes';
 
 export type IdxDataType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
-export type IdxValues = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+export type IdxValues =
+  Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
 /** An n-dimensional array read from an IDX file (the format of MNIST and Fashion-MNIST). */
 export interface IdxArray {
@@ -33,7 +34,9 @@ const hex = (value: number): string => `0x${value.toString(16).padStart(2, '0')}
  */
 export function parseIdx(bytes: Uint8Array, fileName: string): IdxArray {
   if (bytes.length < 4) {
-    throw new UsageError(`${fileName}: expected at least a 4-byte IDX header, got ${bytes.length} bytes`);
+    throw new UsageError(
+      `${fileName}: expected at least a 4-byte IDX header, got ${bytes.length} bytes`,
+    );
   }
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     throw new UsageError(
@@ -42,11 +45,16 @@ export function parseIdx(bytes: Uint8Array, fileName: string): IdxArray {
   }
   const typeInfo = DATA_TYPES[bytes[2]];
   if (!typeInfo) {
-    const known = Object.keys(DATA_TYPES).map((code) => hex(Number(code))).join(', ');
-    throw new UsageError(`${fileName}: unknown IDX data type ${hex(bytes[2])}, expected one of ${known}`);
+    const known = Object.keys(DATA_TYPES)
+      .map((code) => hex(Number(code)))
+      .join(', ');
+    throw new UsageError(
+      `${fileName}: unknown IDX data type ${hex(bytes[2])}, expected one of ${known}`,
+    );
   }
   const rank = bytes[3];
-  if (rank === 0) throw new UsageError(`${fileName}: IDX header declares 0 dimensions, expected at least 1`);
+  if (rank === 0)
+    throw new UsageError(`${fileName}: IDX header declares 0 dimensions, expected at least 1`);
   const headerLength = 4 + 4 * rank;
   if (bytes.length < headerLength) {
     throw new UsageError(
@@ -58,12 +66,23 @@ export function parseIdx(bytes: Uint8Array, fileName: string): IdxArray {
   const count = dims.reduce((product, size) => product * size, 1);
   const expectedLength = headerLength + count * typeInfo.bytesPerValue;
   if (bytes.length !== expectedLength) {
-    throw new UsageError(`${fileName}: expected ${expectedLength} bytes for ${dims.join('x')}, got ${bytes.length}`);
+    throw new UsageError(
+      `${fileName}: expected ${expectedLength} bytes for ${dims.join('x')}, got ${bytes.length}`,
+    );
   }
-  return { dataType: typeInfo.dataType, dims, values: decodeValues(bytes, headerLength, count, typeInfo.dataType) };
+  return {
+    dataType: typeInfo.dataType,
+    dims,
+    values: decodeValues(bytes, headerLength, count, typeInfo.dataType),
+  };
 }
 
-function decodeValues(bytes: Uint8Array, offset: number, count: number, dataType: IdxDataType): IdxValues {
+function decodeValues(
+  bytes: Uint8Array,
+  offset: number,
+  count: number,
+  dataType: IdxDataType,
+): IdxValues {
   if (dataType === 'uint8') return bytes.subarray(offset, offset + count);
   if (dataType === 'int8') return new Int8Array(bytes.buffer, bytes.byteOffset + offset, count);
   // Multi-byte values are big-endian; read them one by one (rare in practice, so no fast path).

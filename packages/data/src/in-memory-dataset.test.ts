@@ -33,13 +33,20 @@ describe('InMemoryDataset', () => {
     const labels = data.labels();
     labels[0] = 2;
     expect(data.labels()[0]).toBe(0);
-    expect(indicesByClass(data).map((indices) => Array.from(indices))).toEqual([[0, 3], [1, 4], [2, 5]]);
+    expect(indicesByClass(data).map((indices) => Array.from(indices))).toEqual([
+      [0, 3],
+      [1, 4],
+      [2, 5],
+    ]);
   });
 
   it('streams batches in order with the last one short', () => {
     const { data } = makeDataset();
     const batches = [...data.batches(4)];
-    expect(batches.map((batch) => batch.x.shape)).toEqual([[4, 2, 2, 1], [2, 2, 2, 1]]);
+    expect(batches.map((batch) => batch.x.shape)).toEqual([
+      [4, 2, 2, 1],
+      [2, 2, 2, 1],
+    ]);
     expect(batches.flatMap((batch) => sampleIdsOf(batch.x))).toEqual([0, 1, 2, 3, 4, 5]);
     expect(batches.flatMap((batch) => Array.from(batch.labels))).toEqual([0, 1, 2, 0, 1, 2]);
     expect(batches[0].x.dtype).toBe('float32');
@@ -88,13 +95,21 @@ describe('InMemoryDataset', () => {
   it('rejects inconsistent arrays, bad labels, indices and batch sizes with the values named', () => {
     const { data } = makeDataset();
     const base = { name: 'bad', inputShape: [2], numClasses: 2 };
-    expect(() => new InMemoryDataset({ ...base, pixels: new Float32Array(5), labels: new Int32Array(3) })).toThrow(
-      'bad: expected 3 samples × 2 values = 6 pixels, got 5',
+    expect(
+      () =>
+        new InMemoryDataset({ ...base, pixels: new Float32Array(5), labels: new Int32Array(3) }),
+    ).toThrow('bad: expected 3 samples × 2 values = 6 pixels, got 5');
+    expect(
+      () =>
+        new InMemoryDataset({
+          ...base,
+          pixels: new Float32Array(4),
+          labels: Int32Array.from([0, 2]),
+        }),
+    ).toThrow('bad: label of sample 1 is 2, expected 0 … 1');
+    expect(() => data.subset(Int32Array.from([0, 6]))).toThrow(
+      'toy: subset index 6 at position 1 is out of range, expected 0 … 5',
     );
-    expect(() => new InMemoryDataset({ ...base, pixels: new Float32Array(4), labels: Int32Array.from([0, 2]) })).toThrow(
-      'bad: label of sample 1 is 2, expected 0 … 1',
-    );
-    expect(() => data.subset(Int32Array.from([0, 6]))).toThrow('toy: subset index 6 at position 1 is out of range, expected 0 … 5');
     expect(() => data.batches(0)).toThrow('batchSize must be an integer ≥ 1, got 0');
     expect(() => data.batches(2, { indices: Int32Array.from([-1]) })).toThrow(/batch index -1/);
     expect(() => data.sample(6)).toThrow(/sample position must be an integer in \[0, 5\], got 6/);

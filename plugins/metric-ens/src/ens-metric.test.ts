@@ -68,8 +68,7 @@ describe('ens metric', () => {
   // Float32 batch moments would give three 0.2s a variance of 2e-16 instead of 0, which min-max
   // normalisation blows up to a whole range; core's RunningMoments sums batches in float64.
   it('treats a constant layer as constant whatever the batch size (batch size 3)', () =>
-    expectHandValues(3),
-  );
+    expectHandValues(3));
 
   it('min-max normalises within a layer, a constant layer to zeros', () => {
     expect(Array.from(minMaxNormalise(Float64Array.from([2, 4, 3])))).toEqual([0, 1, 0.5]);

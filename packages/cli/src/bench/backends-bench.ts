@@ -34,7 +34,8 @@ export async function runBackendsBench(
   }
   options.log('bench: PyTorch peer…');
   const torch = measureTorchThroughput();
-  const rate = (backend: string, model: string) => rows.find((row) => row.backend === backend && row.model === model)?.samplesPerSecond ?? NaN;
+  const rate = (backend: string, model: string) =>
+    rows.find((row) => row.backend === backend && row.model === model)?.samplesPerSecond ?? NaN;
   const lines = [
     '# Training throughput by backend',
     '',
@@ -61,7 +62,11 @@ export async function runBackendsBench(
       : `PyTorch ${torch.torch} (Debian python3-torch) with OPENBLAS_NUM_THREADS=1 and ${torch.threads} thread, the same models (MLP 784-512-256-10, LeNet-5), batch 128, Adam, random inputs of the same shape.`,
   );
   const speedup = rate('wasm', 'mlp') / rate('cpu', 'mlp');
-  lines.push('', `Check: wasm trains the MLP ${speedup.toFixed(1)}× faster than cpu (target ≥ 5×): ${speedup >= 5 ? 'met' : 'NOT met'}.`, '');
+  lines.push(
+    '',
+    `Check: wasm trains the MLP ${speedup.toFixed(1)}× faster than cpu (target ≥ 5×): ${speedup >= 5 ? 'met' : 'NOT met'}.`,
+    '',
+  );
   const markdown = lines.join('\n');
   writeFileAtomic(path.join(options.outDir, 'backends.md'), markdown);
   return { rows, markdown };

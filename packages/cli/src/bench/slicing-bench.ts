@@ -35,7 +35,16 @@ export async function runSlicingBench(
   container: DependencyContainer,
   model: NeuronModel,
   data: LabeledDataset,
-  options: { metrics: string[]; theta: number; batchSize: number; outDir: string; commandLine: string; backend: string; modelLabel: string; log: (line: string) => void },
+  options: {
+    metrics: string[];
+    theta: number;
+    batchSize: number;
+    outDir: string;
+    commandLine: string;
+    backend: string;
+    modelLabel: string;
+    log: (line: string) => void;
+  },
 ): Promise<{ rows: SlicingBenchRow[]; markdown: string }> {
   const slicer = resolveComponent(container, 'slicer', 'semantic');
   const byClass = Array.from({ length: data.numClasses }, (_, category) => category);
@@ -45,10 +54,17 @@ export async function runSlicingBench(
   const gramsByCategory = new Map<number, Map<string, Float64Array>>();
   const labels = data.labels();
   for (const category of byClass) {
-    const indices = Int32Array.from(Array.from(labels.keys()).filter((index) => labels[index] === category));
+    const indices = Int32Array.from(
+      Array.from(labels.keys()).filter((index) => labels[index] === category),
+    );
     gramsByCategory.set(
       category,
-      await neuronGramProducts(model, data.subset(indices), { features: 'spatial-mean', centered: true, batchSize: options.batchSize, task: 'gram' }),
+      await neuronGramProducts(model, data.subset(indices), {
+        features: 'spatial-mean',
+        centered: true,
+        batchSize: options.batchSize,
+        task: 'gram',
+      }),
     );
   }
   const gramSeconds = seconds(started);
@@ -61,28 +77,48 @@ export async function runSlicingBench(
     started = process.hrtime.bigint();
     for (const [category, grams] of gramsByCategory) {
       for (const layer of model.neuronLayers) {
-        const curve = similarityCurve(grams.get(layer.name) as Float64Array, layer.units, rankNeurons((scores.get(category) as Record<string, Float64Array>)[layer.name]));
+        const curve = similarityCurve(
+          grams.get(layer.name) as Float64Array,
+          layer.units,
+          rankNeurons((scores.get(category) as Record<string, Float64Array>)[layer.name]),
+        );
         smallestPrefix(curve, options.theta);
       }
     }
     const scanSeconds = seconds(started);
     started = process.hrtime.bigint();
-    await slicer.slice({ model, data, metric, options: { theta: options.theta }, batchSize: options.batchSize });
+    await slicer.slice({
+      model,
+      data,
+      metric,
+      options: { theta: options.theta },
+      batchSize: options.batchSize,
+    });
     const sliceSeconds = seconds(started);
     rows.push({ metric: metricName, scoreSeconds, gramSeconds, scanSeconds, sliceSeconds });
-    options.log(`bench: ${metricName}: slice ${sliceSeconds.toFixed(2)} s (scan ${(1000 * scanSeconds).toFixed(1)} ms)`);
+    options.log(
+      `bench: ${metricName}: slice ${sliceSeconds.toFixed(2)} s (scan ${(1000 * scanSeconds).toFixed(1)} ms)`,
+    );
   }
 
   // One 512-neuron layer (the widest) over 1,000 samples: Gram accumulation, then the scan alone.
   const widest = [...model.neuronLayers].sort((a, b) => b.units - a.units)[0];
-  const thousand = data.subset(Int32Array.from({ length: Math.min(1000, data.size) }, (_, index) => index));
+  const thousand = data.subset(
+    Int32Array.from({ length: Math.min(1000, data.size) }, (_, index) => index),
+  );
   started = process.hrtime.bigint();
-  const grams = await neuronGramProducts(model, thousand, { features: 'spatial-mean', centered: true, batchSize: options.batchSize, task: 'gram' });
+  const grams = await neuronGramProducts(model, thousand, {
+    features: 'spatial-mean',
+    centered: true,
+    batchSize: options.batchSize,
+    task: 'gram',
+  });
   const layerGramSeconds = seconds(started);
   const ranked = Array.from({ length: widest.units }, (_, index) => index);
   const repeats = 20;
   started = process.hrtime.bigint();
-  for (let repeat = 0; repeat < repeats; repeat++) similarityCurve(grams.get(widest.name) as Float64Array, widest.units, ranked);
+  for (let repeat = 0; repeat < repeats; repeat++)
+    similarityCurve(grams.get(widest.name) as Float64Array, widest.units, ranked);
   const layerScanSeconds = seconds(started) / repeats;
 
   const lines = [

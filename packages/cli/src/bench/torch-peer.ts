@@ -23,7 +23,9 @@ export function measureTorchThroughput(): TorchThroughput | { unavailable: strin
   });
   if (result.error) return { unavailable: `${PYTHON} not found` };
   if (result.status !== 0) {
-    const reason = result.stderr.includes('No module named') ? 'python3-torch is not installed' : result.stderr.trim().split('\n').pop();
+    const reason = result.stderr.includes('No module named')
+      ? 'python3-torch is not installed'
+      : result.stderr.trim().split('\n').pop();
     return { unavailable: reason ?? `exit code ${result.status}` };
   }
   return JSON.parse(result.stdout.trim().split('\n').pop() as string) as TorchThroughput;

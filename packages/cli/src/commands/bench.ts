@@ -12,45 +12,80 @@ import { batchSizeOption, loadSplit, runtimeOptions, slicingSubset } from './com
 export const benchCommand: Command = {
   name: 'bench',
   usage: 'bench [backends|slicing] [options]',
-  summary: 'Measure training throughput per backend and slicing speed; writes Markdown to docs/results',
+  summary:
+    'Measure training throughput per backend and slicing speed; writes Markdown to docs/results',
   options: {
-    out: { type: 'string', placeholder: '<dir>', default: 'docs/results', description: 'Directory for backends.md and slicing-speed.md' },
-    model: { type: 'string', placeholder: '<dir>', description: 'Trained MLP-MNIST to slice (default: train one for 2 epochs)' },
+    out: {
+      type: 'string',
+      placeholder: '<dir>',
+      default: 'docs/results',
+      description: 'Directory for backends.md and slicing-speed.md',
+    },
+    model: {
+      type: 'string',
+      placeholder: '<dir>',
+      description: 'Trained MLP-MNIST to slice (default: train one for 2 epochs)',
+    },
     ...runtimeOptions,
   },
   async run(options, positionals, context) {
     const parts = positionals.length > 0 ? positionals : ['backends', 'slicing'];
     for (const part of parts) {
-      if (part !== 'backends' && part !== 'slicing') throw new UsageError(`unknown benchmark '${part}' (expected backends | slicing)`);
+      if (part !== 'backends' && part !== 'slicing')
+        throw new UsageError(`unknown benchmark '${part}' (expected backends | slicing)`);
     }
     const outDir = stringOption(options, 'out');
     fs.mkdirSync(outDir, { recursive: true });
     const batchSize = batchSizeOption(options);
     const train = await loadSplit('mnist', 'train', options, context);
     if (parts.includes('backends')) {
-      const { markdown } = await runBackendsBench(context.container, train, { outDir, commandLine: context.commandLine, log: context.log });
+      const { markdown } = await runBackendsBench(context.container, train, {
+        outDir,
+        commandLine: context.commandLine,
+        log: context.log,
+      });
       context.print(markdown);
     }
     if (parts.includes('slicing')) {
-      const backend = await resolveBackend(context.container, { prefer: typeof options.backend === 'string' ? options.backend : undefined, log: context.log });
+      const backend = await resolveBackend(context.container, {
+        prefer: typeof options.backend === 'string' ? options.backend : undefined,
+        log: context.log,
+      });
       let layersModel;
       if (typeof options.model === 'string') {
         layersModel = await loadModelFromDir(options.model);
       } else {
         context.log('bench: training MLP-MNIST for 2 epochs to slice…');
-        layersModel = createModel('mlp', { inputShape: [...train.inputShape], numClasses: train.numClasses, seed: 1 });
-        await trainModel(layersModel, train, { epochs: 2, batchSize: 128, learningRate: 0.001, seed: 1, onProgress: throttledProgress(context.log, 10000) });
+        layersModel = createModel('mlp', {
+          inputShape: [...train.inputShape],
+          numClasses: train.numClasses,
+          seed: 1,
+        });
+        await trainModel(layersModel, train, {
+          epochs: 2,
+          batchSize: 128,
+          learningRate: 0.001,
+          seed: 1,
+          onProgress: throttledProgress(context.log, 10000),
+        });
       }
-      const { markdown } = await runSlicingBench(context.container, new NeuronModel(layersModel), slicingSubset(train, 1000, 1), {
-        metrics: listComponents(context.container, 'metric').map((metric) => metric.name).filter((name) => name !== 'gradient-x-delta'),
-        theta: 0.95,
-        batchSize,
-        outDir,
-        commandLine: context.commandLine,
-        backend: backend.name,
-        modelLabel: 'MLP-MNIST',
-        log: context.log,
-      });
+      const { markdown } = await runSlicingBench(
+        context.container,
+        new NeuronModel(layersModel),
+        slicingSubset(train, 1000, 1),
+        {
+          metrics: listComponents(context.container, 'metric')
+            .map((metric) => metric.name)
+            .filter((name) => name !== 'gradient-x-delta'),
+          theta: 0.95,
+          batchSize,
+          outDir,
+          commandLine: context.commandLine,
+          backend: backend.name,
+          modelLabel: 'MLP-MNIST',
+          log: context.log,
+        },
+      );
       context.print(markdown);
       context.print(`wrote ${path.join(outDir, 'slicing-speed.md')}`);
     }

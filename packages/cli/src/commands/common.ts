@@ -9,15 +9,40 @@ export const DATASET_NAMES: readonly DatasetName[] = ['mnist', 'fashion-mnist', 
 
 /** Options every computing command takes. */
 export const runtimeOptions: OptionSpecs = {
-  backend: { type: 'string', placeholder: '<name>', description: 'Force a backend: tfjs-node-gpu | tfjs-node | wasm | cpu (or set NEUSEMSLICE_BACKEND)' },
-  'data-dir': { type: 'string', placeholder: '<dir>', description: 'Directory holding the data set files (or set NEUSEMSLICE_DATA_DIR)' },
-  download: { type: 'boolean', description: 'Download the data set into the cache when it is not found locally' },
-  'batch-size': { type: 'string', placeholder: '<n>', default: '128', description: 'Samples per batch' },
-  seed: { type: 'string', placeholder: '<n>', default: '1', description: 'Seed for weights, shuffling and sampling' },
+  backend: {
+    type: 'string',
+    placeholder: '<name>',
+    description:
+      'Force a backend: tfjs-node-gpu | tfjs-node | wasm | cpu (or set NEUSEMSLICE_BACKEND)',
+  },
+  'data-dir': {
+    type: 'string',
+    placeholder: '<dir>',
+    description: 'Directory holding the data set files (or set NEUSEMSLICE_DATA_DIR)',
+  },
+  download: {
+    type: 'boolean',
+    description: 'Download the data set into the cache when it is not found locally',
+  },
+  'batch-size': {
+    type: 'string',
+    placeholder: '<n>',
+    default: '128',
+    description: 'Samples per batch',
+  },
+  seed: {
+    type: 'string',
+    placeholder: '<n>',
+    default: '1',
+    description: 'Seed for weights, shuffling and sampling',
+  },
 };
 
 /** Activates the chosen or fastest backend and returns its name. */
-export async function activateBackend(options: ParsedOptions, context: CommandContext): Promise<string> {
+export async function activateBackend(
+  options: ParsedOptions,
+  context: CommandContext,
+): Promise<string> {
   const backend = await resolveBackend(context.container, {
     prefer: typeof options.backend === 'string' ? options.backend : undefined,
     log: context.log,
@@ -28,7 +53,9 @@ export async function activateBackend(options: ParsedOptions, context: CommandCo
 export function datasetOption(options: ParsedOptions, name = 'dataset'): DatasetName {
   const value = stringOption(options, name);
   if (!(DATASET_NAMES as readonly string[]).includes(value)) {
-    throw new UsageError(`--${name}: unknown data set '${value}' (expected ${DATASET_NAMES.join(' | ')})`);
+    throw new UsageError(
+      `--${name}: unknown data set '${value}' (expected ${DATASET_NAMES.join(' | ')})`,
+    );
   }
   return value as DatasetName;
 }
@@ -42,7 +69,12 @@ export function batchSizeOption(options: ParsedOptions): number {
 }
 
 /** Loads a split of a named data set, reporting where it was found. */
-export async function loadSplit(name: DatasetName, split: 'train' | 'test', options: ParsedOptions, context: CommandContext): Promise<LabeledDataset> {
+export async function loadSplit(
+  name: DatasetName,
+  split: 'train' | 'test',
+  options: ParsedOptions,
+  context: CommandContext,
+): Promise<LabeledDataset> {
   return loadDataset(name, split, {
     dir: typeof options['data-dir'] === 'string' ? options['data-dir'] : undefined,
     download: options.download === true,
@@ -51,7 +83,11 @@ export async function loadSplit(name: DatasetName, split: 'train' | 'test', opti
 }
 
 /** The slicing data of SPEC §3: a seeded per-class subset of the training set. */
-export function slicingSubset(train: LabeledDataset, perClass: number, seed: number): LabeledDataset {
+export function slicingSubset(
+  train: LabeledDataset,
+  perClass: number,
+  seed: number,
+): LabeledDataset {
   return samplePerClass(train, perClass, seed);
 }
 
@@ -61,8 +97,20 @@ export function percent(share: number): string {
 }
 
 /** The data set cut to its first n samples when the option is given. */
-export function firstSamples(data: LabeledDataset, options: ParsedOptions, optionName: string): LabeledDataset {
+export function firstSamples(
+  data: LabeledDataset,
+  options: ParsedOptions,
+  optionName: string,
+): LabeledDataset {
   if (options[optionName] === undefined) return data;
-  const count = Math.min(data.size, numberOption(options, optionName, { min: 1, max: 1e9, integer: true }));
-  return count === data.size ? data : data.subset(Int32Array.from({ length: count }, (_, index) => index), `${data.name}[0:${count}]`);
+  const count = Math.min(
+    data.size,
+    numberOption(options, optionName, { min: 1, max: 1e9, integer: true }),
+  );
+  return count === data.size
+    ? data
+    : data.subset(
+        Int32Array.from({ length: count }, (_, index) => index),
+        `${data.name}[0:${count}]`,
+      );
 }

@@ -4,18 +4,47 @@ import { createModel, saveModelToDir, trainModel } from '@neusemslice/models';
 import { numberOption, stringOption } from '../args';
 import type { Command } from '../command';
 import { throttledProgress } from '../progress-printer';
-import { activateBackend, batchSizeOption, loadSplit, percent, runtimeOptions, seedOption, slicingSubset } from './common';
+import {
+  activateBackend,
+  batchSizeOption,
+  loadSplit,
+  percent,
+  runtimeOptions,
+  seedOption,
+  slicingSubset,
+} from './common';
 import { reportSlice } from './slice-report';
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'Train the paper’s MLP on MNIST, slice it semantically and report accuracy and compression',
+  summary:
+    'Train the paper’s MLP on MNIST, slice it semantically and report accuracy and compression',
   options: {
     epochs: { type: 'string', placeholder: '<n>', default: '3', description: 'Training epochs' },
-    metric: { type: 'string', placeholder: '<name>', default: 'taylor', description: 'Contribution metric' },
-    theta: { type: 'string', placeholder: '<Θ>', default: '0.95', description: 'Semantic slicing threshold' },
-    'per-class': { type: 'string', placeholder: '<n>', default: '500', description: 'Training samples per class to slice on' },
-    out: { type: 'string', placeholder: '<dir>', default: 'runs/demo', description: 'Where to save the model and the slice' },
+    metric: {
+      type: 'string',
+      placeholder: '<name>',
+      default: 'taylor',
+      description: 'Contribution metric',
+    },
+    theta: {
+      type: 'string',
+      placeholder: '<Θ>',
+      default: '0.95',
+      description: 'Semantic slicing threshold',
+    },
+    'per-class': {
+      type: 'string',
+      placeholder: '<n>',
+      default: '500',
+      description: 'Training samples per class to slice on',
+    },
+    out: {
+      type: 'string',
+      placeholder: '<dir>',
+      default: 'runs/demo',
+      description: 'Where to save the model and the slice',
+    },
     ...runtimeOptions,
   },
   async run(options, _positionals, context) {
@@ -34,13 +63,25 @@ export const demoCommand: Command = {
     const test = await loadSplit('mnist', 'test', options, context);
     context.print(`data: MNIST, ${train.size} training and ${test.size} test images`);
 
-    const layersModel = createModel('mlp', { inputShape: [...train.inputShape], numClasses: train.numClasses, seed });
+    const layersModel = createModel('mlp', {
+      inputShape: [...train.inputShape],
+      numClasses: train.numClasses,
+      seed,
+    });
     const startedAt = Date.now();
-    await trainModel(layersModel, train, { epochs, batchSize, learningRate: 0.001, seed, onProgress: throttledProgress(context.log, 5000) });
+    await trainModel(layersModel, train, {
+      epochs,
+      batchSize,
+      learningRate: 0.001,
+      seed,
+      onProgress: throttledProgress(context.log, 5000),
+    });
     const trainingSeconds = (Date.now() - startedAt) / 1000;
     const model = new NeuronModel(layersModel);
     const { accuracy } = await evaluateAccuracy(model, test, { batchSize: 512 });
-    context.print(`MLP 784-512-256-10 trained for ${epochs} epochs in ${trainingSeconds.toFixed(1)} s: test accuracy ${percent(accuracy)}`);
+    context.print(
+      `MLP 784-512-256-10 trained for ${epochs} epochs in ${trainingSeconds.toFixed(1)} s: test accuracy ${percent(accuracy)}`,
+    );
     await saveModelToDir(layersModel, path.join(outDir, 'mlp-mnist'), {
       modelName: 'mlp',
       dataset: 'mnist',
@@ -55,9 +96,18 @@ export const demoCommand: Command = {
 
     const slicingData = slicingSubset(train, perClass, seed);
     const sliceStartedAt = Date.now();
-    const slice = await slicer.slice({ model, data: slicingData, metric, options: { theta }, batchSize, onProgress: throttledProgress(context.log) });
+    const slice = await slicer.slice({
+      model,
+      data: slicingData,
+      metric,
+      options: { theta },
+      batchSize,
+      onProgress: throttledProgress(context.log),
+    });
     slice.options = { ...slice.options, slicingData: { split: 'train', perClass, seed } };
-    context.print(`sliced with ${metric.name} + semantic (Θ = ${theta}) on ${slicingData.size} samples in ${((Date.now() - sliceStartedAt) / 1000).toFixed(1)} s`);
+    context.print(
+      `sliced with ${metric.name} + semantic (Θ = ${theta}) on ${slicingData.size} samples in ${((Date.now() - sliceStartedAt) / 1000).toFixed(1)} s`,
+    );
     await reportSlice(model, slice, test, context, 512);
     const sliceFile = path.join(outDir, 'mlp-mnist-slice.json');
     saveSlice(sliceFile, slice);

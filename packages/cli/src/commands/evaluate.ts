@@ -13,19 +13,41 @@ import { loadModelOption, loadSplitFor } from './model-input';
 
 export const evaluateCommand: Command = {
   name: 'evaluate',
-  summary: 'Test accuracy of a saved model, overall and per class; with --slice, of the masked model',
+  summary:
+    'Test accuracy of a saved model, overall and per class; with --slice, of the masked model',
   options: {
-    model: { type: 'string', placeholder: '<dir>', required: true, description: 'Directory of a saved model' },
-    dataset: { type: 'string', placeholder: '<name>', description: 'Data set (default: the one the model was trained on)' },
-    slice: { type: 'string', placeholder: '<file>', description: 'Keep only this slice’s critical neurons (masking)' },
-    'test-samples': { type: 'string', placeholder: '<n>', description: 'Evaluate on the first n test samples only (default: all)' },
+    model: {
+      type: 'string',
+      placeholder: '<dir>',
+      required: true,
+      description: 'Directory of a saved model',
+    },
+    dataset: {
+      type: 'string',
+      placeholder: '<name>',
+      description: 'Data set (default: the one the model was trained on)',
+    },
+    slice: {
+      type: 'string',
+      placeholder: '<file>',
+      description: 'Keep only this slice’s critical neurons (masking)',
+    },
+    'test-samples': {
+      type: 'string',
+      placeholder: '<n>',
+      description: 'Evaluate on the first n test samples only (default: all)',
+    },
     ...runtimeOptions,
   },
   async run(options, _positionals, context) {
     await activateBackend(options, context);
     const loaded = await loadModelOption(options);
     const model = loaded.neuronModel;
-    const test = firstSamples(await loadSplitFor(loaded, 'test', options, context), options, 'test-samples');
+    const test = firstSamples(
+      await loadSplitFor(loaded, 'test', options, context),
+      options,
+      'test-samples',
+    );
     let masks;
     if (typeof options.slice === 'string') {
       const slice = loadSlice(options.slice);
@@ -33,10 +55,17 @@ export const evaluateCommand: Command = {
       masks = masksFromNeuronSets(model, slice.critical);
       const size = sliceSize(slice);
       const count = countKeptParameters(weightOwnership(model), masks);
-      context.print(`slice ${options.slice}: ${size.critical}/${size.total} neurons kept, compression rate ${percent(count.compressionRate)}`);
+      context.print(
+        `slice ${options.slice}: ${size.critical}/${size.total} neurons kept, compression rate ${percent(count.compressionRate)}`,
+      );
     }
-    const report = await evaluateAccuracy(model, test, { masks, batchSize: batchSizeOption(options) });
-    context.print(`${test.name}: accuracy ${percent(report.accuracy)} on ${report.samples} samples${masks ? ' (masked)' : ''}`);
+    const report = await evaluateAccuracy(model, test, {
+      masks,
+      batchSize: batchSizeOption(options),
+    });
+    context.print(
+      `${test.name}: accuracy ${percent(report.accuracy)} on ${report.samples} samples${masks ? ' (masked)' : ''}`,
+    );
     report.perClassAccuracy.forEach((accuracy, label) => {
       const name = test.classNames?.[label] ?? String(label);
       context.print(`  class ${label} ${name.padEnd(12)} ${percent(accuracy)}`);

@@ -8,4 +8,12 @@ import { studyMaskingCommand } from './study';
 import { trainCommand } from './train';
 
 /** Every command, in the order `--help` lists them. */
-export const commands: readonly Command[] = [demoCommand, trainCommand, evaluateCommand, infoCommand, sliceCommand, studyMaskingCommand, benchCommand];
+export const commands: readonly Command[] = [
+  demoCommand,
+  trainCommand,
+  evaluateCommand,
+  infoCommand,
+  sliceCommand,
+  studyMaskingCommand,
+  benchCommand,
+];

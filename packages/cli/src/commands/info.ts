@@ -7,26 +7,45 @@ export const infoCommand: Command = {
   name: 'info',
   summary: 'Neuron layers and parameters per layer of a saved model',
   options: {
-    model: { type: 'string', placeholder: '<dir>', required: true, description: 'Directory of a saved model' },
+    model: {
+      type: 'string',
+      placeholder: '<dir>',
+      required: true,
+      description: 'Directory of a saved model',
+    },
   },
   async run(options, _positionals, context) {
     const { neuronModel, metadata } = await loadModelOption(options);
     if (metadata) {
-      const accuracy = typeof metadata.testAccuracy === 'number' ? `, test accuracy ${(100 * metadata.testAccuracy).toFixed(2)}%` : '';
-      context.print(`model ${metadata.modelName ?? neuronModel.model.name} trained on ${metadata.dataset ?? '?'} (seed ${metadata.seed ?? '?'}${accuracy})`);
+      const accuracy =
+        typeof metadata.testAccuracy === 'number'
+          ? `, test accuracy ${(100 * metadata.testAccuracy).toFixed(2)}%`
+          : '';
+      context.print(
+        `model ${metadata.modelName ?? neuronModel.model.name} trained on ${metadata.dataset ?? '?'} (seed ${metadata.seed ?? '?'}${accuracy})`,
+      );
     }
     context.print('neuron layers:');
     const ownership = weightOwnership(neuronModel);
     for (const layer of neuronModel.neuronLayers) {
-      const owned = ownership.filter((weight) => weight.ownerNeuronLayer === layer.name).reduce((sum, weight) => sum + weight.size, 0);
-      const via = layer.outputLayerName === layer.name ? '' : ` (output after ${layer.outputLayerName})`;
-      context.print(`  ${layer.name.padEnd(16)} ${layer.kind.padEnd(7)} ${String(layer.units).padStart(6)} neurons  ${String(owned).padStart(10)} own parameters${via}`);
+      const owned = ownership
+        .filter((weight) => weight.ownerNeuronLayer === layer.name)
+        .reduce((sum, weight) => sum + weight.size, 0);
+      const via =
+        layer.outputLayerName === layer.name ? '' : ` (output after ${layer.outputLayerName})`;
+      context.print(
+        `  ${layer.name.padEnd(16)} ${layer.kind.padEnd(7)} ${String(layer.units).padStart(6)} neurons  ${String(owned).padStart(10)} own parameters${via}`,
+      );
     }
-    context.print(`  ${neuronModel.logitsLayerName.padEnd(16)} logits  ${String(neuronModel.numClasses).padStart(6)} outputs (not sliced)`);
+    context.print(
+      `  ${neuronModel.logitsLayerName.padEnd(16)} logits  ${String(neuronModel.numClasses).padStart(6)} outputs (not sliced)`,
+    );
     const description = describeModel(neuronModel.model);
     context.print('layers:');
     for (const layer of description.layers) {
-      context.print(`  ${layer.name.padEnd(16)} ${layer.className.padEnd(20)} ${JSON.stringify(layer.outputShape).padEnd(20)} ${String(layer.parameters).padStart(10)}`);
+      context.print(
+        `  ${layer.name.padEnd(16)} ${layer.className.padEnd(20)} ${JSON.stringify(layer.outputShape).padEnd(20)} ${String(layer.parameters).padStart(10)}`,
+      );
     }
     context.print(`total parameters: ${description.totalParameters}`);
   },

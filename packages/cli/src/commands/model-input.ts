@@ -45,7 +45,9 @@ export async function loadSplitFor(
   context: CommandContext,
 ): Promise<LabeledDataset> {
   if (!loaded.datasetName) {
-    throw new UsageError(`--dataset is required: ${String(options.model)} does not say which data set the model was trained on`);
+    throw new UsageError(
+      `--dataset is required: ${String(options.model)} does not say which data set the model was trained on`,
+    );
   }
   const data = await loadSplit(loaded.datasetName, split, options, context);
   checkDataFitsModel(loaded.neuronModel, data);

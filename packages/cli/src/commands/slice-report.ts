@@ -25,13 +25,19 @@ export async function reportSlice(
   batchSize: number,
 ): Promise<SliceReport> {
   const masks = masksFromNeuronSets(model, slice.critical);
-  context.print(`slice (${slice.metric} + ${slice.slicer} ${JSON.stringify(pickScalars(slice.options))}):`);
+  context.print(
+    `slice (${slice.metric} + ${slice.slicer} ${JSON.stringify(pickScalars(slice.options))}):`,
+  );
   for (const layer of model.neuronLayers) {
     const kept = slice.critical[layer.name].length;
-    context.print(`  ${layer.name.padEnd(16)} ${String(kept).padStart(6)} / ${String(layer.units).padEnd(6)} neurons critical (${percent(kept / layer.units)})`);
+    context.print(
+      `  ${layer.name.padEnd(16)} ${String(kept).padStart(6)} / ${String(layer.units).padEnd(6)} neurons critical (${percent(kept / layer.units)})`,
+    );
   }
   const { compressionRate, removed, total } = countKeptParameters(weightOwnership(model), masks);
-  context.print(`  compression rate ${percent(compressionRate)} (${removed} of ${total} parameters belong to removed neurons)`);
+  context.print(
+    `  compression rate ${percent(compressionRate)} (${removed} of ${total} parameters belong to removed neurons)`,
+  );
   const masked = await evaluateAccuracy(model, testData, { masks, batchSize });
   context.print(`  masked test accuracy ${percent(masked.accuracy)} on ${masked.samples} samples`);
   return { compressionRate, masked };
@@ -39,5 +45,9 @@ export async function reportSlice(
 
 /** The slice options worth a one-line summary (numbers, strings, booleans). */
 function pickScalars(options: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => ['number', 'string', 'boolean'].includes(typeof value)));
+  return Object.fromEntries(
+    Object.entries(options).filter(([, value]) =>
+      ['number', 'string', 'boolean'].includes(typeof value),
+    ),
+  );
 }

@@ -3,26 +3,75 @@ import { listOption, numberOption, stringOption } from '../args';
 import type { Command } from '../command';
 import { throttledProgress } from '../progress-printer';
 import { runMaskingStudy } from '../studies';
-import { activateBackend, batchSizeOption, firstSamples, runtimeOptions, seedOption, slicingSubset } from './common';
+import {
+  activateBackend,
+  batchSizeOption,
+  firstSamples,
+  runtimeOptions,
+  seedOption,
+  slicingSubset,
+} from './common';
 import { loadModelOption, loadSplitFor } from './model-input';
 
 export const studyMaskingCommand: Command = {
   name: 'study masking',
   usage: 'study masking --model <dir> [options]',
-  summary: 'Pilot tables (paper Tables 1–3) and accuracy/compression curves (Fig. 5) of a saved model',
+  summary:
+    'Pilot tables (paper Tables 1–3) and accuracy/compression curves (Fig. 5) of a saved model',
   options: {
-    model: { type: 'string', placeholder: '<dir>', required: true, description: 'Directory of a saved model' },
-    dataset: { type: 'string', placeholder: '<name>', description: 'Data set (default: the one the model was trained on)' },
-    label: { type: 'string', placeholder: '<text>', description: 'Name in the outputs, e.g. MLP-MNIST (default: model-dataset)' },
-    metrics: { type: 'string', placeholder: '<list>', default: 'avg,var,ens,deeplift,taylor', description: 'Comma-separated metrics' },
-    'per-class': { type: 'string', placeholder: '<n>', default: '500', description: 'Training samples per class to slice on (seeded)' },
-    features: { type: 'string', placeholder: '<kind>', default: 'spatial-mean', description: 'semantic slicer: spatial-mean | flattened conv features' },
-    'test-samples': { type: 'string', placeholder: '<n>', description: 'Evaluate on the first n test samples only (default: all)' },
-    out: { type: 'string', placeholder: '<dir>', default: 'docs/results', description: 'Directory for the CSV, Markdown and SVG outputs' },
+    model: {
+      type: 'string',
+      placeholder: '<dir>',
+      required: true,
+      description: 'Directory of a saved model',
+    },
+    dataset: {
+      type: 'string',
+      placeholder: '<name>',
+      description: 'Data set (default: the one the model was trained on)',
+    },
+    label: {
+      type: 'string',
+      placeholder: '<text>',
+      description: 'Name in the outputs, e.g. MLP-MNIST (default: model-dataset)',
+    },
+    metrics: {
+      type: 'string',
+      placeholder: '<list>',
+      default: 'avg,var,ens,deeplift,taylor',
+      description: 'Comma-separated metrics',
+    },
+    'per-class': {
+      type: 'string',
+      placeholder: '<n>',
+      default: '500',
+      description: 'Training samples per class to slice on (seeded)',
+    },
+    features: {
+      type: 'string',
+      placeholder: '<kind>',
+      default: 'spatial-mean',
+      description: 'semantic slicer: spatial-mean | flattened conv features',
+    },
+    'test-samples': {
+      type: 'string',
+      placeholder: '<n>',
+      description: 'Evaluate on the first n test samples only (default: all)',
+    },
+    out: {
+      type: 'string',
+      placeholder: '<dir>',
+      default: 'docs/results',
+      description: 'Directory for the CSV, Markdown and SVG outputs',
+    },
     ...runtimeOptions,
   },
   async run(options, _positionals, context) {
-    const metrics = listOption(options, 'metrics', listComponents(context.container, 'metric').map((metric) => metric.name));
+    const metrics = listOption(
+      options,
+      'metrics',
+      listComponents(context.container, 'metric').map((metric) => metric.name),
+    );
     const perClass = numberOption(options, 'per-class', { min: 1, max: 1e6, integer: true });
     const seed = seedOption(options);
     const batchSize = batchSizeOption(options);
@@ -30,8 +79,15 @@ export const studyMaskingCommand: Command = {
     const backend = await activateBackend(options, context);
     const loaded = await loadModelOption(options);
     const train = await loadSplitFor(loaded, 'train', options, context);
-    const test = firstSamples(await loadSplitFor(loaded, 'test', options, context), options, 'test-samples');
-    const label = typeof options.label === 'string' ? options.label : `${loaded.metadata?.modelName ?? 'model'}-${loaded.datasetName}`;
+    const test = firstSamples(
+      await loadSplitFor(loaded, 'test', options, context),
+      options,
+      'test-samples',
+    );
+    const label =
+      typeof options.label === 'string'
+        ? options.label
+        : `${loaded.metadata?.modelName ?? 'model'}-${loaded.datasetName}`;
     const result = await runMaskingStudy({
       container: context.container,
       model: loaded.neuronModel,
@@ -47,9 +103,13 @@ export const studyMaskingCommand: Command = {
       seed,
       backend,
     });
-    context.print(`masking study of ${label} done in ${result.elapsedSeconds.toFixed(0)} s (unmasked accuracy ${(100 * result.baseAccuracy).toFixed(2)}%):`);
+    context.print(
+      `masking study of ${label} done in ${result.elapsedSeconds.toFixed(0)} s (unmasked accuracy ${(100 * result.baseAccuracy).toFixed(2)}%):`,
+    );
     for (const file of Object.values(result.files)) context.print(`  ${file}`);
     const failed = result.checks.filter((check) => check.verdict === 'fail');
-    context.print(`semantic vs best baseline at equal compression: ${result.checks.length - failed.length} of ${result.checks.length} (metric, Θ) pairs pass or are not comparable`);
+    context.print(
+      `semantic vs best baseline at equal compression: ${result.checks.length - failed.length} of ${result.checks.length} (metric, Θ) pairs pass or are not comparable`,
+    );
   },
 };

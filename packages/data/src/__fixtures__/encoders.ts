@@ -14,13 +14,21 @@ export function encodeIdxUint8(dims: number[], values: ArrayLike<number>): Uint8
 }
 
 /** Small MNIST-like image and label IDX files: `count` images of rows x cols. */
-export function makeIdxPair(count: number, rows: number, cols: number, numClasses = 10): {
+export function makeIdxPair(
+  count: number,
+  rows: number,
+  cols: number,
+  numClasses = 10,
+): {
   images: Uint8Array;
   labels: Uint8Array;
   pixelValues: Uint8Array;
   labelValues: Uint8Array;
 } {
-  const pixelValues = Uint8Array.from({ length: count * rows * cols }, (_, index) => (index * 37 + 11) % 256);
+  const pixelValues = Uint8Array.from(
+    { length: count * rows * cols },
+    (_, index) => (index * 37 + 11) % 256,
+  );
   const labelValues = Uint8Array.from({ length: count }, (_, index) => (index * 7) % numClasses);
   return {
     images: encodeIdxUint8([count, rows, cols], pixelValues),
@@ -31,7 +39,10 @@ export function makeIdxPair(count: number, rows: number, cols: number, numClasse
 }
 
 /** CIFAR-10 binary records: per image 1 label byte, then 1024 red, 1024 green, 1024 blue bytes. */
-export function encodeCifarRecords(labels: number[], pixelOf: (image: number, channel: number, row: number, col: number) => number): Uint8Array {
+export function encodeCifarRecords(
+  labels: number[],
+  pixelOf: (image: number, channel: number, row: number, col: number) => number,
+): Uint8Array {
   const recordLength = 1 + 3 * 32 * 32;
   const bytes = new Uint8Array(labels.length * recordLength);
   labels.forEach((label, image) => {
@@ -49,14 +60,17 @@ export function encodeCifarRecords(labels: number[], pixelOf: (image: number, ch
 }
 
 /** A ustar archive holding the given files (and a directory entry for each folder). */
-export function encodeUstar(files: { name: string; content: Uint8Array; type?: '0' | '5' }[]): Uint8Array {
+export function encodeUstar(
+  files: { name: string; content: Uint8Array; type?: '0' | '5' }[],
+): Uint8Array {
   const blocks: Uint8Array[] = [];
   for (const file of files) {
     const header = new Uint8Array(512);
     const writeText = (offset: number, length: number, text: string): void => {
       header.set(Buffer.from(text, 'ascii').subarray(0, length), offset);
     };
-    const octal = (value: number, length: number): string => `${value.toString(8).padStart(length - 1, '0')}\0`;
+    const octal = (value: number, length: number): string =>
+      `${value.toString(8).padStart(length - 1, '0')}\0`;
     writeText(0, 100, file.name);
     writeText(100, 8, octal(0o644, 8));
     writeText(108, 8, octal(0, 8));
