@@ -1,10 +1,10 @@
+import { createTestContainer } from '@neusemslice/core/testing';
 import { listComponents, resolveComponent } from '@neusemslice/core';
-import { fakeContainer } from './__fixtures__/fake-container';
 import plugin, { AvgMetric } from './index';
 
 describe('the @neusemslice/metric-avg plugin', () => {
   it('registers the avg metric, found by name, and refuses to register it twice', () => {
-    const container = fakeContainer();
+    const container = createTestContainer();
     plugin.register(container);
     expect(plugin.name).toBe('@neusemslice/metric-avg');
     expect(listComponents(container, 'metric').map((metric) => metric.name)).toEqual(['avg']);

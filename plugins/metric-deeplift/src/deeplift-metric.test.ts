@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { listComponents, NeuronModel, type ProgressEvent, UsageError } from '@neusemslice/core';
-import { ArrayDataset, describeMetricContract, seededRandom } from '@neusemslice/core/testing';
+import {
+  ArrayDataset,
+  createTestContainer,
+  describeMetricContract,
+  seededRandom,
+} from '@neusemslice/core/testing';
 import {
   type PlainDenseLayer,
   plainAttributions,
@@ -141,22 +146,8 @@ describe('DeepLiftMetric', () => {
 });
 
 describe('the plugin', () => {
-  /** Just enough of a tsyringe container for `provide` and `listComponents`. */
-  function fakeContainer(): Parameters<typeof plugin.register>[0] {
-    const registrations = new Map<unknown, unknown[]>();
-    const container = {
-      register(token: unknown, provider: { useValue: unknown }) {
-        registrations.set(token, [...(registrations.get(token) ?? []), provider.useValue]);
-        return container;
-      },
-      isRegistered: (token: unknown) => registrations.has(token),
-      resolveAll: (token: unknown) => registrations.get(token) ?? [],
-    };
-    return container as unknown as Parameters<typeof plugin.register>[0];
-  }
-
   it('registers deeplift and the differently named gradient-x-delta', () => {
-    const container = fakeContainer();
+    const container = createTestContainer();
     plugin.register(container);
     expect(plugin.name).toBe('@neusemslice/metric-deeplift');
     expect(

@@ -1,3 +1,4 @@
+import { createTestContainer, MeanActivationMetric } from '@neusemslice/core/testing';
 import { indicesByClass, listComponents, NeuronModel } from '@neusemslice/core';
 import {
   describeSlicerContract,
@@ -5,8 +6,6 @@ import {
   makeTinyCnn,
   makeTinyMlp,
 } from '@neusemslice/core/testing';
-import { fakeContainer } from './__fixtures__/fake-container';
-import { MeanActivationMetric } from './__fixtures__/mean-activation-metric';
 import plugin, { CategoryWiseSlicer, keepCount } from './index';
 
 describeSlicerContract(
@@ -152,7 +151,7 @@ describe('CategoryWiseSlicer', () => {
 
 describe('the plugin', () => {
   it('registers the category-wise slicer', () => {
-    const container = fakeContainer();
+    const container = createTestContainer();
     plugin.register(container);
     expect(plugin.name).toBe('@neusemslice/slicer-category-wise');
     expect(

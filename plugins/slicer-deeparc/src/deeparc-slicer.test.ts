@@ -1,3 +1,4 @@
+import { createTestContainer, MeanActivationMetric } from '@neusemslice/core/testing';
 import * as tf from '@tensorflow/tfjs';
 import { linearCka, listComponents, NeuronModel } from '@neusemslice/core';
 import {
@@ -6,8 +7,6 @@ import {
   makeTinyCnn,
   makeTinyMlp,
 } from '@neusemslice/core/testing';
-import { fakeContainer } from './__fixtures__/fake-container';
-import { MeanActivationMetric } from './__fixtures__/mean-activation-metric';
 import { capturedOutputs, rows, unbiasedHsic } from './__fixtures__/reference';
 import plugin, {
   consecutiveLayerSimilarities,
@@ -285,7 +284,7 @@ describe('DeepArcSlicer', () => {
 
 describe('the plugin', () => {
   it('registers the deeparc slicer', () => {
-    const container = fakeContainer();
+    const container = createTestContainer();
     plugin.register(container);
     expect(plugin.name).toBe('@neusemslice/slicer-deeparc');
     expect(

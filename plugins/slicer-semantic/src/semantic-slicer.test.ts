@@ -1,3 +1,4 @@
+import { createTestContainer, MeanActivationMetric } from '@neusemslice/core/testing';
 import {
   indicesByClass,
   listComponents,
@@ -15,8 +16,6 @@ import {
   makeTinyMlp,
 } from '@neusemslice/core/testing';
 import { bruteForceCurve, capturedFeatures } from './__fixtures__/brute-force';
-import { fakeContainer } from './__fixtures__/fake-container';
-import { MeanActivationMetric } from './__fixtures__/mean-activation-metric';
 import plugin, { SemanticSlicer } from './index';
 import type { PrefixDiagnostics } from './semantic-slicer';
 
@@ -290,7 +289,7 @@ describe('SemanticSlicer', () => {
 
 describe('the plugin', () => {
   it('registers the semantic slicer', () => {
-    const container = fakeContainer();
+    const container = createTestContainer();
     plugin.register(container);
     expect(plugin.name).toBe('@neusemslice/slicer-semantic');
     const slicers = listComponents(container, 'slicer');

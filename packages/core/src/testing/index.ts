@@ -3,3 +3,5 @@ export * from './array-dataset';
 export * from './tiny-models';
 export * from './contract-suites';
 export * from './two-neuron-net';
+export * from './mean-activation-metric';
+export * from './test-container';

@@ -1,12 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import {
-  forEachBatch,
-  type LabeledDataset,
-  type Metric,
-  type MetricOptions,
-  type NeuronModel,
-  type ScoresPerLayer,
-} from '@neusemslice/core';
+import type { Metric, MetricOptions, ScoresPerLayer } from '../contracts/metric';
+import type { LabeledDataset } from '../data/labeled-dataset';
+import { forEachBatch } from '../data/stream';
+import type { NeuronModel } from '../model/neuron-model';
 
 /** A test-only metric: each neuron's mean output over the data (conv channels spatially averaged). */
 export class MeanActivationMetric implements Metric {
