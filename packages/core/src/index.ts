@@ -34,3 +34,4 @@ export * from './pipeline/pipeline';
 export * from './errors';
 export * from './progress';
 export * from './io/atomic-write';
+export * from './metrics/top-neurons';

@@ -6,7 +6,8 @@ import {
   makeTinyCnn,
   makeTinyMlp,
 } from '@neusemslice/core/testing';
-import plugin, { CategoryWiseSlicer, keepCount } from './index';
+import { keepCount } from '@neusemslice/core';
+import plugin, { CategoryWiseSlicer } from './index';
 
 describeSlicerContract(
   () => new CategoryWiseSlicer(),
@@ -34,15 +35,6 @@ const fixtures = () => [
     }),
   },
 ];
-
-describe('keepCount', () => {
-  it('is ⌈ratio · units⌉, immune to float rounding, at least 1', () => {
-    expect(keepCount(0.7, 10)).toBe(7);
-    expect(keepCount(0.25, 6)).toBe(2);
-    expect(keepCount(0.001, 12)).toBe(1);
-    expect(keepCount(1, 5)).toBe(5);
-  });
-});
 
 describe('CategoryWiseSlicer', () => {
   it('keeps exactly ⌈keepRatio · units⌉ per category and layer, the best on D_c, and their union', async () => {

@@ -9,7 +9,7 @@ import {
   UsageError,
   unionOfCategories,
 } from '@neusemslice/core';
-import { checkKeepRatio, keepCount, topNeurons } from './keep-ratio';
+import { checkKeepRatio, keepCount, topNeurons } from '@neusemslice/core';
 import { parseCategoryWiseOptions, PLUGIN } from './options';
 
 const DEFAULT_BATCH_SIZE = 128;

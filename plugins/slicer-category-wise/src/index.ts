@@ -2,7 +2,6 @@ import { type NeuSemSlicePlugin, provide } from '@neusemslice/core';
 import { CategoryWiseSlicer } from './category-wise-slicer';
 
 export { CategoryWiseSlicer } from './category-wise-slicer';
-export { checkKeepRatio, keepCount, topNeurons } from './keep-ratio';
 
 const name = '@neusemslice/slicer-category-wise';
 

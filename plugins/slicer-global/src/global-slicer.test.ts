@@ -6,7 +6,8 @@ import {
   makeTinyCnn,
   makeTinyMlp,
 } from '@neusemslice/core/testing';
-import plugin, { GlobalSlicer, keepCount } from './index';
+import { keepCount } from '@neusemslice/core';
+import plugin, { GlobalSlicer } from './index';
 
 describeSlicerContract(
   () => new GlobalSlicer(),
@@ -34,20 +35,6 @@ const fixtures = () => [
     }),
   },
 ];
-
-describe('keepCount', () => {
-  it('is ⌈ratio · units⌉, immune to float rounding, at least 1', () => {
-    expect(keepCount(0.7, 10)).toBe(7); // 0.7 · 10 = 7.000000000000001 in floats
-    expect(keepCount(0.3, 10)).toBe(3);
-    expect(keepCount(0.25, 6)).toBe(2);
-    expect(keepCount(0.34, 3)).toBe(2);
-    expect(keepCount(1, 512)).toBe(512);
-    expect(keepCount(0.001, 12)).toBe(1);
-    for (let tenths = 1; tenths <= 10; tenths++) {
-      expect(keepCount(tenths / 10, 512)).toBe(Math.ceil((tenths * 512) / 10));
-    }
-  });
-});
 
 describe('GlobalSlicer', () => {
   it('keeps exactly ⌈keepRatio · units⌉ neurons per layer, the best-scored on all of D', async () => {

@@ -7,7 +7,7 @@ import {
   type SliceRequest,
   UsageError,
 } from '@neusemslice/core';
-import { checkKeepRatio, keepCount, topNeurons } from './keep-ratio';
+import { checkKeepRatio, keepCount, topNeurons } from '@neusemslice/core';
 import { parseGlobalOptions, PLUGIN } from './options';
 
 const DEFAULT_BATCH_SIZE = 128;

@@ -2,7 +2,6 @@ import { type NeuSemSlicePlugin, provide } from '@neusemslice/core';
 import { GlobalSlicer } from './global-slicer';
 
 export { GlobalSlicer } from './global-slicer';
-export { checkKeepRatio, keepCount, topNeurons } from './keep-ratio';
 
 const name = '@neusemslice/slicer-global';
 

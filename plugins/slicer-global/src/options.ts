@@ -1,5 +1,5 @@
 import { UsageError } from '@neusemslice/core';
-import { checkKeepRatio } from './keep-ratio';
+import { checkKeepRatio } from '@neusemslice/core';
 
 const PLUGIN = 'slicer-global';
 

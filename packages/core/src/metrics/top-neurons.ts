@@ -1,4 +1,6 @@
-import { rankNeurons, UsageError } from '@neusemslice/core';
+// Top-k selection shared by the global and category-wise slicers.
+import { UsageError } from '../errors';
+import { rankNeurons } from './score-per-category';
 
 /** Throws a UsageError unless `value` is a share in (0, 1]; `plugin` prefixes the message. */
 export function checkKeepRatio(plugin: string, value: unknown, inputName = 'keepRatio'): number {
