@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatProgress } from '@neusemslice/core';
-import { makeSeparableDataset } from './testing';
+import { makeSeparableDataset } from '@neusemslice/core/testing';
 import {
   createModel,
   describeModel,
@@ -15,6 +15,7 @@ import {
 // The README's usage example, on a small synthetic data set and a narrow MLP so it runs in seconds.
 it('runs the README example', async () => {
   const all = makeSeparableDataset({
+    noise: 0.5,
     samplesPerClass: 40,
     numClasses: 10,
     inputShape: [28, 28, 1],

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { NeuronModel, isUsageError } from '@neusemslice/core';
-import { makeSeparableDataset } from '../testing';
+import { makeSeparableDataset } from '@neusemslice/core/testing';
 import { trainModel } from '../training/train-model';
 import { createModel } from '../zoo/registry';
 import { MODEL_JSON_FILE, WEIGHTS_FILE } from './directory-io-handler';
@@ -73,6 +73,7 @@ describe('saveModelToDir / loadModelFromDir', () => {
 
   it('round-trips a trained batch-norm ResNet, moving statistics included', async () => {
     const data = makeSeparableDataset({
+      noise: 0.5,
       samplesPerClass: 4,
       numClasses: 2,
       inputShape: [8, 8, 3],

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { isUsageError } from '@neusemslice/core';
-import { SyntheticDataset } from '../testing';
+import { ArrayDataset } from '@neusemslice/core/testing';
 import { evaluateModel } from './evaluate-model';
 
 /** logits = [x0, x1, x2, -10]: predicts the largest input, never class 3. */
@@ -17,8 +17,8 @@ function argmaxModel(): tf.LayersModel {
   return model;
 }
 
-function dataset(samples: number[][], labels: number[]): SyntheticDataset {
-  return new SyntheticDataset(
+function dataset(samples: number[][], labels: number[]): ArrayDataset {
+  return new ArrayDataset(
     'fixture',
     Float32Array.from(samples.flat()),
     Int32Array.from(labels),
@@ -67,13 +67,7 @@ describe('evaluateModel', () => {
     );
     expect(isUsageError(badLabel)).toBe(true);
     expect((badLabel as Error).message).toMatch(/label 7.*0 … 3/);
-    const otherShape = new SyntheticDataset(
-      'wide',
-      new Float32Array(4),
-      Int32Array.from([0]),
-      [4],
-      4,
-    );
+    const otherShape = new ArrayDataset('wide', new Float32Array(4), Int32Array.from([0]), [4], 4);
     const shapeError = await evaluateModel(model, otherShape).catch((error: Error) => error);
     expect((shapeError as Error).message).toMatch(
       /'wide' \(samples \[4\], 4 classes\) does not fit/,

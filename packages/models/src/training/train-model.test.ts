@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { isUsageError, type ProgressEvent } from '@neusemslice/core';
-import { makeSeparableDataset } from '../testing';
+import { makeSeparableDataset } from '@neusemslice/core/testing';
 import { createModel } from '../zoo/registry';
 import { evaluateModel } from './evaluate-model';
 import { trainModel } from './train-model';
@@ -11,6 +11,7 @@ const NUM_CLASSES = 4;
 /** 160 training and 80 test samples around the same class prototypes. */
 function separableSplits() {
   const all = makeSeparableDataset({
+    noise: 0.5,
     samplesPerClass: 60,
     numClasses: NUM_CLASSES,
     inputShape: INPUT_SHAPE,
@@ -199,6 +200,7 @@ describe('trainModel', () => {
 
   it('trains a batch-norm ResNet; freezeBatchNorm keeps the moving statistics', async () => {
     const data = makeSeparableDataset({
+      noise: 0.5,
       samplesPerClass: 4,
       numClasses: 2,
       inputShape: [8, 8, 3],
@@ -243,6 +245,7 @@ describe('trainModel', () => {
         (error: Error) => error,
       );
     const wrongShape = makeSeparableDataset({
+      noise: 0.5,
       samplesPerClass: 2,
       numClasses: NUM_CLASSES,
       inputShape: [5, 5, 1],

@@ -1,2 +1,0 @@
-// Test fixtures of this package (import from '@neusemslice/models/testing').
-export * from './synthetic-dataset';
