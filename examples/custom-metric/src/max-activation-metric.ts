@@ -28,17 +28,24 @@ export class MaxActivationMetric implements Metric {
         new Float64Array(layer.units).fill(-Infinity),
       ]),
     );
-    await forEachBatch(data, options.batchSize, ({ x }) => {
-      const { outputs, logits } = model.neuronOutputs(x); // [batch, neurons] per layer
-      for (const [layerName, layerMaxima] of maxima) {
-        const batchMaxima = tf.tidy(() => tf.max(outputs[layerName], 0));
-        batchMaxima
-          .dataSync()
-          .forEach((value, neuron) => (layerMaxima[neuron] = Math.max(layerMaxima[neuron], value)));
-        batchMaxima.dispose();
-      }
-      tf.dispose([logits, ...Object.values(outputs)]);
-    });
+    await forEachBatch(
+      data,
+      options.batchSize,
+      ({ x }) => {
+        const { outputs, logits } = model.neuronOutputs(x); // [batch, neurons] per layer
+        for (const [layerName, layerMaxima] of maxima) {
+          const batchMaxima = tf.tidy(() => tf.max(outputs[layerName], 0));
+          batchMaxima
+            .dataSync()
+            .forEach(
+              (value, neuron) => (layerMaxima[neuron] = Math.max(layerMaxima[neuron], value)),
+            );
+          batchMaxima.dispose();
+        }
+        tf.dispose([logits, ...Object.values(outputs)]);
+      },
+      { task: `score ${this.name}`, onProgress: options.onProgress },
+    );
     return Object.fromEntries(maxima);
   }
 }

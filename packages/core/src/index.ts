@@ -27,11 +27,12 @@ export * from './stats/cka';
 export * from './stats/cross-moment-accumulator';
 export * from './stats/moments';
 export * from './metrics/score-per-category';
+export * from './metrics/top-neurons';
 export * from './metrics/neuron-output-moments';
 export * from './metrics/check-metric-input';
+export * from './metrics/check-layer-scores';
 // Pipeline and utilities
 export * from './pipeline/pipeline';
 export * from './errors';
 export * from './progress';
 export * from './io/atomic-write';
-export * from './metrics/top-neurons';

@@ -1,4 +1,11 @@
-import { checkKeepRatio, keepCount, topNeurons } from './top-neurons';
+import { UsageError } from '../errors';
+import {
+  checkKeepRatio,
+  checkSweepKeepRatios,
+  keepCount,
+  parseKeepRatioOptions,
+  topNeurons,
+} from './top-neurons';
 
 describe('keepCount', () => {
   it('is ⌈ratio · units⌉, immune to float rounding, at least 1', () => {
@@ -7,6 +14,7 @@ describe('keepCount', () => {
     expect(keepCount(0.25, 6)).toBe(2);
     expect(keepCount(0.34, 3)).toBe(2);
     expect(keepCount(1, 512)).toBe(512);
+    expect(keepCount(1, 5)).toBe(5);
     expect(keepCount(0.001, 12)).toBe(1);
     for (let tenths = 1; tenths <= 10; tenths++) {
       expect(keepCount(tenths / 10, 512)).toBe(Math.ceil((tenths * 512) / 10));
@@ -29,6 +37,41 @@ describe('checkKeepRatio', () => {
     );
     expect(() => checkKeepRatio('slicer-global', 1.5)).toThrow(
       'slicer-global: keepRatio must be a number in (0, 1], got 1.5',
+    );
+  });
+});
+
+describe('parseKeepRatioOptions', () => {
+  const meaning = "the share of each layer's neurons to keep";
+
+  it('returns the keep ratio, or nothing when it is optional and missing', () => {
+    expect(parseKeepRatioOptions('slicer-x', { keepRatio: 0.3 }, { meaning })).toEqual({
+      keepRatio: 0.3,
+    });
+    expect(parseKeepRatioOptions('slicer-x', undefined, { meaning, optional: true })).toEqual({});
+  });
+
+  it('rejects a missing keep ratio, saying what it means, and unknown options', () => {
+    expect(() => parseKeepRatioOptions('slicer-x', {}, { meaning })).toThrow(
+      "slicer-x: option keepRatio is required: the share of each layer's neurons to keep, a number in (0, 1]",
+    );
+    expect(() =>
+      parseKeepRatioOptions('slicer-x', { keepRatio: 0.5, theta: 1 }, { meaning }),
+    ).toThrow("slicer-x: unknown option 'theta' (expected keepRatio)");
+    expect(() => parseKeepRatioOptions('slicer-x', { keepRatio: 2 }, { meaning })).toThrow(
+      UsageError,
+    );
+  });
+});
+
+describe('checkSweepKeepRatios', () => {
+  it('needs at least one ratio and names the bad one by its position', () => {
+    expect(() => checkSweepKeepRatios('slicer-x', [0.1, 1])).not.toThrow();
+    expect(() => checkSweepKeepRatios('slicer-x', [])).toThrow(
+      'slicer-x: sweep needs at least one keepRatio',
+    );
+    expect(() => checkSweepKeepRatios('slicer-x', [0.5, 2])).toThrow(
+      'slicer-x: keepRatio #2 of the sweep must be a number in (0, 1], got 2',
     );
   });
 });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Metric } from '../contracts/metric';
+import type { ProgressEvent } from '../progress';
 import type { Slicer } from '../contracts/slicer';
 import { NeuronModel } from '../model/neuron-model';
 import { makeSeparableDataset } from './array-dataset';
@@ -83,6 +84,30 @@ export function describeMetricContract(
           const scores = await makeMetric().score(model, classZero, { batchSize: 8, category: 0 });
           for (const layer of model.neuronLayers)
             expect(scores[layer.name]).toHaveLength(layer.units);
+        });
+
+        it('streams: one progress event per batch, and no tensor kept between batches', async () => {
+          const metric = makeMetric();
+          const events: ProgressEvent[] = [];
+          const liveTensors: number[] = [];
+          await metric.score(model, data, {
+            batchSize: 7,
+            onProgress: (event) => {
+              events.push(event);
+              liveTensors.push(tf.memory().numTensors);
+            },
+          });
+          const batches = Math.ceil(data.size / 7);
+          expect(events.map((event) => event.task)).toEqual(
+            Array(batches).fill(`score ${metric.name}`),
+          );
+          expect(events.map((event) => [event.done, event.total])).toEqual(
+            Array.from({ length: batches }, (_, index) => [
+              Math.min(data.size, 7 * (index + 1)),
+              data.size,
+            ]),
+          );
+          expect(new Set(liveTensors).size).toBe(1);
         });
 
         it('leaves no tensor behind', async () => {
