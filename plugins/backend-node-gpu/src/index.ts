@@ -7,7 +7,7 @@ export {
   TFJS_NODE_GPU_PACKAGE,
   type TfjsNodeGpuBackendOptions,
 } from './tfjs-node-gpu-backend';
-export { nodePackageLoader, type PackageLoader } from './package-loader';
+export { nodePackageLoader, type PackageLoader } from '@neusemslice/backend-node';
 
 const PLUGIN_NAME = '@neusemslice/backend-node-gpu';
 

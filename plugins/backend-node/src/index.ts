@@ -8,6 +8,7 @@ export {
   type TfjsNodeBackendOptions,
 } from './tfjs-node-backend';
 export { nodePackageLoader, type PackageLoader } from './package-loader';
+export { createNativeBackend, type NativeBackendSpec } from './native-backend';
 
 const PLUGIN_NAME = '@neusemslice/backend-node';
 

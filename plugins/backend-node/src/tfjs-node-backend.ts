@@ -1,60 +1,23 @@
-import * as tf from '@tensorflow/tfjs';
-import { UsageError, type Backend } from '@neusemslice/core';
-import { nodePackageLoader, type PackageLoader } from './package-loader';
+import type { Backend } from '@neusemslice/core';
+import { createNativeBackend } from './native-backend';
+import type { PackageLoader } from './package-loader';
 
 /** Built at run time so that no tool treats the optional package as a dependency. */
 export const TFJS_NODE_PACKAGE = ['@tensorflow', 'tfjs-node'].join('/');
-
-/** The tfjs backend name @tensorflow/tfjs-node registers. */
-const NATIVE_BACKEND_NAME = 'tensorflow';
 
 export interface TfjsNodeBackendOptions {
   /** How to find and load @tensorflow/tfjs-node; default Node's `require`. */
   loader?: PackageLoader;
 }
 
-/**
- * A Backend for @tensorflow/tfjs-node (native TensorFlow on the CPU). It is optional: this
- * package does not depend on it, so it is used only where the user installed it.
- */
+/** A Backend for @tensorflow/tfjs-node (native TensorFlow on the CPU), used where installed. */
 export function createTfjsNodeBackend(options: TfjsNodeBackendOptions = {}): Backend {
-  const loader = options.loader ?? nodePackageLoader;
-  return {
+  return createNativeBackend({
     name: 'tfjs-node',
     priority: 300,
-    isAvailable() {
-      try {
-        loader.resolve(TFJS_NODE_PACKAGE);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    async activate() {
-      try {
-        // Loading it registers the 'tensorflow' backend with the (global) tfjs engine.
-        loader.load(TFJS_NODE_PACKAGE);
-      } catch (error) {
-        throw new UsageError(
-          `backend 'tfjs-node' needs ${TFJS_NODE_PACKAGE}, which could not be loaded ` +
-            `(${(error as Error).message.split('\n')[0]}); install it with ` +
-            `\`npm install ${TFJS_NODE_PACKAGE}@${tf.version_core}\` or pick another backend`,
-        );
-      }
-      if (!tf.findBackendFactory(NATIVE_BACKEND_NAME)) {
-        throw new UsageError(
-          `${TFJS_NODE_PACKAGE} loaded but registered no '${NATIVE_BACKEND_NAME}' backend; ` +
-            `install the version matching @tensorflow/tfjs ${tf.version_core}`,
-        );
-      }
-      if (!(await tf.setBackend(NATIVE_BACKEND_NAME))) {
-        throw new Error(
-          `the '${NATIVE_BACKEND_NAME}' backend of ${TFJS_NODE_PACKAGE} failed to initialise`,
-        );
-      }
-      await tf.ready();
-    },
-  };
+    packageName: TFJS_NODE_PACKAGE,
+    loader: options.loader,
+  });
 }
 
 /** The tfjs-node backend, looked up with Node's `require`. */
