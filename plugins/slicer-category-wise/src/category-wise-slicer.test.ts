@@ -1,12 +1,12 @@
-import { createTestContainer, MeanActivationMetric } from '@neusemslice/core/testing';
-import { indicesByClass, listComponents, NeuronModel } from '@neusemslice/core';
+import { indicesByClass, keepCount, listComponents, NeuronModel } from '@neusemslice/core';
 import {
+  createTestContainer,
   describeSlicerContract,
   makeSeparableDataset,
   makeTinyCnn,
   makeTinyMlp,
+  MeanActivationMetric,
 } from '@neusemslice/core/testing';
-import { keepCount } from '@neusemslice/core';
 import plugin, { CategoryWiseSlicer } from './index';
 
 describeSlicerContract(

@@ -1,18 +1,23 @@
 import {
   checkInteger,
+  checkLayerScores,
+  checkSweepKeepRatios,
   createSlice,
-  type ScoresPerLayer,
+  keepCount,
+  parseKeepRatioOptions,
   scorePerCategory,
   type Slice,
   type Slicer,
   type SliceRequest,
+  topNeurons,
   UsageError,
   unionOfCategories,
 } from '@neusemslice/core';
-import { checkKeepRatio, keepCount, topNeurons } from '@neusemslice/core';
-import { parseCategoryWiseOptions, PLUGIN } from './options';
 
+const PLUGIN = 'slicer-category-wise';
 const DEFAULT_BATCH_SIZE = 128;
+/** What keepRatio means here, for the error when it is missing. */
+const KEEP_RATIO_MEANING = "the share of each layer's neurons each category keeps";
 
 /**
  * Category-wise slicing (SPEC §3): neurons scored on each category's samples D_c; every category
@@ -25,19 +30,20 @@ export class CategoryWiseSlicer implements Slicer {
   readonly sweepOption = 'keepRatio';
 
   async slice(request: SliceRequest): Promise<Slice> {
-    const { keepRatio } = parseCategoryWiseOptions(request.options);
+    const { keepRatio } = parseKeepRatioOptions(PLUGIN, request.options, {
+      meaning: KEEP_RATIO_MEANING,
+    });
     const [slice] = await this.slicesAt(request, [keepRatio as number]);
     return slice;
   }
 
   /** One slice per keep ratio, from a single scoring pass per category. */
   async sweep(request: SliceRequest, keepRatios: readonly number[]): Promise<Slice[]> {
-    parseCategoryWiseOptions(request.options, { optional: true });
-    if (keepRatios.length === 0)
-      throw new UsageError(`${PLUGIN}: sweep needs at least one keepRatio`);
-    keepRatios.forEach((ratio, index) =>
-      checkKeepRatio(PLUGIN, ratio, `keepRatio #${index + 1} of the sweep`),
-    );
+    parseKeepRatioOptions(PLUGIN, request.options, {
+      meaning: KEEP_RATIO_MEANING,
+      optional: true,
+    });
+    checkSweepKeepRatios(PLUGIN, keepRatios);
     return this.slicesAt(request, keepRatios);
   }
 
@@ -51,7 +57,7 @@ export class CategoryWiseSlicer implements Slicer {
       batchSize,
       onProgress: request.onProgress,
     });
-    for (const scores of scoresPerCategory.values()) checkScores(request, scores);
+    for (const scores of scoresPerCategory.values()) checkLayerScores(metric.name, model, scores);
     return keepRatios.map((keepRatio) => {
       const perCategory: Record<number, Record<string, number[]>> = {};
       for (const [category, scores] of scoresPerCategory) {
@@ -71,15 +77,5 @@ export class CategoryWiseSlicer implements Slicer {
         perCategory,
       });
     });
-  }
-}
-
-function checkScores({ model, metric }: SliceRequest, scores: ScoresPerLayer): void {
-  for (const layer of model.neuronLayers) {
-    if (scores[layer.name]?.length !== layer.units) {
-      throw new Error(
-        `metric '${metric.name}' gave ${scores[layer.name]?.length ?? 'no'} scores for layer '${layer.name}' of ${layer.units} neurons`,
-      );
-    }
   }
 }

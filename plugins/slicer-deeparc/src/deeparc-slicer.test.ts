@@ -1,11 +1,12 @@
-import { createTestContainer, MeanActivationMetric } from '@neusemslice/core/testing';
 import * as tf from '@tensorflow/tfjs';
 import { linearCka, listComponents, NeuronModel } from '@neusemslice/core';
 import {
+  createTestContainer,
   describeSlicerContract,
   makeSeparableDataset,
   makeTinyCnn,
   makeTinyMlp,
+  MeanActivationMetric,
 } from '@neusemslice/core/testing';
 import { capturedOutputs, rows, unbiasedHsic } from './__fixtures__/reference';
 import plugin, {

@@ -1,12 +1,12 @@
-import { createTestContainer, MeanActivationMetric } from '@neusemslice/core/testing';
-import { listComponents, NeuronModel } from '@neusemslice/core';
+import { keepCount, listComponents, NeuronModel } from '@neusemslice/core';
 import {
+  createTestContainer,
   describeSlicerContract,
   makeSeparableDataset,
   makeTinyCnn,
   makeTinyMlp,
+  MeanActivationMetric,
 } from '@neusemslice/core/testing';
-import { keepCount } from '@neusemslice/core';
 import plugin, { GlobalSlicer } from './index';
 
 describeSlicerContract(

@@ -1,16 +1,22 @@
 import {
   checkInteger,
+  checkLayerScores,
+  checkSweepKeepRatios,
   createSlice,
+  keepCount,
+  parseKeepRatioOptions,
   type ScoresPerLayer,
   type Slice,
   type Slicer,
   type SliceRequest,
+  topNeurons,
   UsageError,
 } from '@neusemslice/core';
-import { checkKeepRatio, keepCount, topNeurons } from '@neusemslice/core';
-import { parseGlobalOptions, PLUGIN } from './options';
 
+const PLUGIN = 'slicer-global';
 const DEFAULT_BATCH_SIZE = 128;
+/** What keepRatio means here, for the error when it is missing. */
+const KEEP_RATIO_MEANING = "the share of each layer's neurons to keep";
 
 /**
  * Global slicing (SPEC §3): neurons scored on the whole data set D; every layer keeps its top
@@ -23,19 +29,20 @@ export class GlobalSlicer implements Slicer {
   readonly sweepOption = 'keepRatio';
 
   async slice(request: SliceRequest): Promise<Slice> {
-    const { keepRatio } = parseGlobalOptions(request.options);
+    const { keepRatio } = parseKeepRatioOptions(PLUGIN, request.options, {
+      meaning: KEEP_RATIO_MEANING,
+    });
     const [slice] = await this.slicesAt(request, [keepRatio as number]);
     return slice;
   }
 
   /** One slice per keep ratio, from a single scoring pass. */
   async sweep(request: SliceRequest, keepRatios: readonly number[]): Promise<Slice[]> {
-    parseGlobalOptions(request.options, { optional: true });
-    if (keepRatios.length === 0)
-      throw new UsageError(`${PLUGIN}: sweep needs at least one keepRatio`);
-    keepRatios.forEach((ratio, index) =>
-      checkKeepRatio(PLUGIN, ratio, `keepRatio #${index + 1} of the sweep`),
-    );
+    parseKeepRatioOptions(PLUGIN, request.options, {
+      meaning: KEEP_RATIO_MEANING,
+      optional: true,
+    });
+    checkSweepKeepRatios(PLUGIN, keepRatios);
     return this.slicesAt(request, keepRatios);
   }
 
@@ -49,13 +56,7 @@ export class GlobalSlicer implements Slicer {
       batchSize,
       onProgress: request.onProgress,
     });
-    for (const layer of model.neuronLayers) {
-      if (scores[layer.name]?.length !== layer.units) {
-        throw new Error(
-          `metric '${metric.name}' gave ${scores[layer.name]?.length ?? 'no'} scores for layer '${layer.name}' of ${layer.units} neurons`,
-        );
-      }
-    }
+    checkLayerScores(metric.name, model, scores);
     return keepRatios.map((keepRatio) =>
       createSlice({
         model,

@@ -1,4 +1,3 @@
-import { createTestContainer, MeanActivationMetric } from '@neusemslice/core/testing';
 import {
   indicesByClass,
   listComponents,
@@ -10,10 +9,12 @@ import {
   sliceToJson,
 } from '@neusemslice/core';
 import {
+  createTestContainer,
   describeSlicerContract,
   makeSeparableDataset,
   makeTinyCnn,
   makeTinyMlp,
+  MeanActivationMetric,
 } from '@neusemslice/core/testing';
 import { bruteForceCurve, capturedFeatures } from './__fixtures__/brute-force';
 import plugin, { SemanticSlicer } from './index';

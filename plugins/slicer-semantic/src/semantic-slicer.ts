@@ -1,5 +1,6 @@
 import {
   checkInteger,
+  checkLayerScores,
   createSlice,
   indicesByClass,
   rankNeurons,
@@ -76,6 +77,7 @@ export class SemanticSlicer implements Slicer {
     const scans: ScansPerCategory = new Map();
     let categoriesDone = 0;
     for (const [category, scores] of scoresPerCategory) {
+      checkLayerScores(metric.name, model, scores);
       const categoryData = data.subset(byClass[category], `${data.name}/class-${category}`);
       // One pass over D_c feeds every layer's cross-product.
       const gramProducts = await neuronGramProducts(model, categoryData, {
@@ -87,13 +89,7 @@ export class SemanticSlicer implements Slicer {
       });
       const layerScans = new Map<string, LayerScan>();
       for (const layer of model.neuronLayers) {
-        const layerScores = scores[layer.name];
-        if (!layerScores || layerScores.length !== layer.units) {
-          throw new Error(
-            `metric '${metric.name}' gave ${layerScores?.length ?? 'no'} scores for layer '${layer.name}' of ${layer.units} neurons`,
-          );
-        }
-        const rankedOrder = Int32Array.from(rankNeurons(layerScores));
+        const rankedOrder = Int32Array.from(rankNeurons(scores[layer.name]));
         const curve = similarityCurve(
           gramProducts.get(layer.name) as Float64Array,
           layer.units,
