@@ -1,6 +1,7 @@
 import { listComponents, registerPlugins } from '@neusemslice/core';
 import plugin, { cpuBackend } from './index';
-import { describeBackendContract, describeBackendResolution, makeTestContainer } from './testing';
+import { createTestContainer } from '@neusemslice/core/testing';
+import { describeBackendContract, describeBackendResolution } from './testing';
 
 describeBackendContract(plugin, {
   name: 'cpu',
@@ -14,7 +15,7 @@ describeBackendResolution([plugin], { fastest: 'cpu', forcible: ['cpu'], notInst
 describe('the cpu backend', () => {
   it('is the exported object the plugin registers', () => {
     expect(plugin.name).toBe('@neusemslice/backend-cpu');
-    const container = registerPlugins(makeTestContainer(), [plugin]);
+    const container = registerPlugins(createTestContainer(), [plugin]);
     expect(listComponents(container, 'backend')).toEqual([cpuBackend]);
   });
 });

@@ -6,8 +6,8 @@ import cpu from '@neusemslice/backend-cpu';
 import {
   describeBackendContract,
   describeBackendResolution,
-  makeTestContainer,
 } from '@neusemslice/backend-cpu/testing';
+import { createTestContainer } from '@neusemslice/core/testing';
 import node from '@neusemslice/backend-node';
 import nodeGpu from '@neusemslice/backend-node-gpu';
 import plugin, { areExtraWasmKernelsRegistered, createWasmBackend, wasmBackend } from './index';
@@ -30,7 +30,7 @@ describeBackendResolution([cpu, plugin, node, nodeGpu], {
 describe('the wasm backend', () => {
   it('is the exported object the plugin registers', () => {
     expect(plugin.name).toBe('@neusemslice/backend-wasm');
-    expect(listComponents(registerPlugins(makeTestContainer(), [plugin]), 'backend')).toEqual([
+    expect(listComponents(registerPlugins(createTestContainer(), [plugin]), 'backend')).toEqual([
       wasmBackend,
     ]);
   });

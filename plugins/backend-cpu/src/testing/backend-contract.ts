@@ -8,7 +8,7 @@ import {
   type Backend,
   type NeuSemSlicePlugin,
 } from '@neusemslice/core';
-import { makeTestContainer } from './test-container';
+import { createTestContainer } from '@neusemslice/core/testing';
 
 export interface BackendContractExpectations {
   /** The backend name users force it by. */
@@ -41,7 +41,7 @@ function restoreAfterEach(): void {
 
 /** The one backend a plugin registers. */
 function backendOf(plugin: NeuSemSlicePlugin): Backend {
-  const backends = listComponents(registerPlugins(makeTestContainer(), [plugin]), 'backend');
+  const backends = listComponents(registerPlugins(createTestContainer(), [plugin]), 'backend');
   if (backends.length !== 1) {
     throw new Error(`${plugin.name} registered ${backends.length} backends, expected one`);
   }
@@ -62,7 +62,7 @@ export function describeBackendContract(
     restoreAfterEach();
 
     it(`registers one backend, '${expected.name}' with priority ${expected.priority}, once per container`, () => {
-      const container = registerPlugins(makeTestContainer(), [plugin]);
+      const container = registerPlugins(createTestContainer(), [plugin]);
       const backends = listComponents(container, 'backend');
       expect(backends.map((b) => [b.name, b.priority])).toEqual([
         [expected.name, expected.priority],
@@ -101,7 +101,7 @@ export function describeBackendContract(
       });
 
       it('is refused by the resolver when forced, by option or environment variable', async () => {
-        const container = registerPlugins(makeTestContainer(), [plugin]);
+        const container = registerPlugins(createTestContainer(), [plugin]);
         const notInstalled = `backend '${expected.name}' was asked for but its package is not installed`;
         await expect(
           resolveBackend(container, { prefer: expected.name, log: null }),
@@ -133,7 +133,7 @@ export function describeBackendResolution(
 ): void {
   describe(`Backend resolution of ${plugins.map((p) => p.name).join(', ')}`, () => {
     restoreAfterEach();
-    const container = () => registerPlugins(makeTestContainer(), plugins);
+    const container = () => registerPlugins(createTestContainer(), plugins);
 
     it(`picks '${expected.fastest}' when nothing is forced, and says so`, async () => {
       const lines: string[] = [];

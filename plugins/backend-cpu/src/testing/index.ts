@@ -1,2 +1,1 @@
 export * from './backend-contract';
-export * from './test-container';
