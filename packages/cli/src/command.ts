@@ -20,5 +20,13 @@ export interface Command {
   /** Usage line after `neusemslice `, when not `<name> [options]`. */
   readonly usage?: string;
   readonly options: OptionSpecs;
-  run(options: ParsedOptions, positionals: string[], context: CommandContext): Promise<void>;
+  /**
+   * Does the work. The object it returns is what `--json` prints on stdout (one JSON object);
+   * without `--json` only the `print` lines are shown.
+   */
+  run(
+    options: ParsedOptions,
+    positionals: string[],
+    context: CommandContext,
+  ): Promise<Record<string, unknown> | void>;
 }

@@ -1,5 +1,5 @@
 import { isUsageError } from '@neusemslice/core';
-import { formatHelp, parseOptions } from './args';
+import { formatHelp, type OptionSpecs, parseOptions } from './args';
 import type { Command, CommandContext } from './command';
 import { commands } from './commands';
 import { createCliContainer } from './plugins';
@@ -28,6 +28,14 @@ function overview(): string {
   ].join('\n');
 }
 
+/** Options every command takes, whatever it does. */
+const commonOptions: OptionSpecs = {
+  json: {
+    type: 'boolean',
+    description: 'Print one JSON object with the results on stdout (logs stay on stderr)',
+  },
+};
+
 /** Finds the command named by the first one or two words (e.g. `study masking`). */
 function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
   const twoWords = commands.find((command) => command.name === argv.slice(0, 2).join(' '));
@@ -53,19 +61,23 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     return 2;
   }
   const { command, rest } = found;
+  const specs = { ...command.options, ...commonOptions };
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(`${formatHelp(command.name, command.summary, command.options, command.usage)}\n`);
+    io.stdout(`${formatHelp(command.name, command.summary, specs, command.usage)}\n`);
     return 0;
   }
   try {
-    const { options, positionals } = parseOptions(command.name, rest, command.options);
+    const { options, positionals } = parseOptions(command.name, rest, specs);
+    const json = options.json === true;
     const context: CommandContext = {
-      print: (line) => io.stdout(`${line}\n`),
+      // With --json, stdout carries the JSON object alone.
+      print: (line) => (json ? io.stderr(`${line}\n`) : io.stdout(`${line}\n`)),
       log: (line) => io.stderr(`${line}\n`),
       commandLine: `neusemslice ${argv.join(' ')}`,
       container: createCliContainer(),
     };
-    await command.run(options, positionals, context);
+    const result = await command.run(options, positionals, context);
+    if (json) io.stdout(`${JSON.stringify({ command: command.name, ...(result ?? {}) })}\n`);
     return 0;
   } catch (error) {
     if (isUsageError(error)) {

@@ -1,5 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
 import { type ComponentKind, type ComponentTypes, componentTokens } from './contracts/tokens';
+import type { ComponentLookup } from './contracts/maintainer';
 import { UsageError } from './errors';
 
 /**
@@ -86,4 +87,9 @@ export function resolveComponent<K extends ComponentKind>(
     );
   }
   return found;
+}
+
+/** A `ComponentLookup` over a container, for maintainers and studies that need collaborators. */
+export function componentLookup(container: DependencyContainer): ComponentLookup {
+  return (kind, name) => resolveComponent(container, kind, name);
 }

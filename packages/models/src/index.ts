@@ -7,6 +7,8 @@ export { layerSeed } from './zoo/seeded-initializers';
 export { OPTIMIZER_NAMES, trainModel } from './training/train-model';
 export type {
   EpochRecord,
+  ExtraLoss,
+  ExtraLossContext,
   OptimizerName,
   TrainOptions,
   TrainingHistory,

@@ -2,7 +2,7 @@ import { listComponents } from '@neusemslice/core';
 import { listOption, numberOption, stringOption } from '../args';
 import type { Command } from '../command';
 import { throttledProgress } from '../progress-printer';
-import { runMaskingStudy } from '../studies';
+import { runMaskingStudy } from '@neusemslice/studies';
 import {
   activateBackend,
   batchSizeOption,

@@ -6,7 +6,7 @@ import type { Slicer } from '../contracts/slicer';
 import type { LabeledDataset } from '../data/labeled-dataset';
 import { UsageError } from '../errors';
 import { NeuronModel } from '../model/neuron-model';
-import { resolveComponent } from '../plugin';
+import { componentLookup, resolveComponent } from '../plugin';
 import type { ProgressListener } from '../progress';
 import type { Slice } from '../slice/slice';
 
@@ -165,6 +165,7 @@ export class Pipeline {
       trainData: this.maintainerStep.trainData,
       testData: this.maintainerStep.testData,
       options: { ...this.maintainerStep.options },
+      components: componentLookup(this.container),
       onProgress: this.progressListener,
     });
     for (const observer of this.observers)

@@ -50,6 +50,37 @@ export interface TrainOptions {
    * do not train bit-identical. Default false.
    */
   freezeBatchNorm?: boolean;
+  /**
+   * An extra term of the loss, for strategies that train on more than CE(x, y): adversarial
+   * training adds CE(adv(x), y), EWC its quadratic penalty. The reported loss includes it.
+   */
+  extraLoss?: ExtraLoss;
+}
+
+/** What `ExtraLoss.loss` sees inside the gradient tape of one step. */
+export interface ExtraLossContext {
+  batch: LabeledBatch;
+  model: tf.LayersModel;
+  /** One-hot labels of the batch, [B, classes]. */
+  oneHot: tf.Tensor;
+  /** The model's logits on the clean batch (already part of the loss). */
+  logits: tf.Tensor;
+  /** What `prepare` returned for this batch. */
+  prepared: tf.Tensor[];
+  /** Whether layers run in training mode (false with `freezeBatchNorm`). */
+  training: boolean;
+}
+
+/** An extra loss term added to every training step's mean cross-entropy. */
+export interface ExtraLoss {
+  /**
+   * Called before each step, outside the gradient tape, with the weights as they are now: make
+   * inputs that depend on them (e.g. adversarial examples of the batch). The returned tensors
+   * are disposed after the step.
+   */
+  prepare?(batch: LabeledBatch, model: tf.LayersModel): tf.Tensor[];
+  /** The term itself, a scalar, computed inside the tape so its gradient is taken. */
+  loss(context: ExtraLossContext): tf.Scalar;
 }
 
 export interface EpochRecord {
@@ -86,6 +117,7 @@ interface StepContext {
   optimizer: tf.Optimizer;
   gradientMask?: TrainOptions['gradientMask'];
   layersTraining: boolean;
+  extraLoss?: ExtraLoss;
 }
 
 /**
@@ -116,6 +148,7 @@ export async function trainModel(
     optimizer,
     gradientMask: options.gradientMask,
     layersTraining: !options.freezeBatchNorm,
+    extraLoss: options.extraLoss,
   };
   const startedAt = Date.now();
   const totalSamples = settings.epochs * data.size;
@@ -201,10 +234,21 @@ async function trainStep(
   const labels = tf.tensor1d(batch.labels, 'int32');
   const oneHot = tf.tidy(() => tf.oneHot(labels, context.numClasses).toFloat());
   let correctCount: tf.Tensor | undefined;
+  const prepared = context.extraLoss?.prepare?.(batch, context.model) ?? [];
   const { value: loss, grads } = tf.variableGrads(() => {
     const logits = context.model.apply(batch.x, { training: context.layersTraining }) as tf.Tensor;
     correctCount = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')));
-    return crossEntropyFromLogits(logits, oneHot);
+    const crossEntropy = crossEntropyFromLogits(logits, oneHot);
+    if (!context.extraLoss) return crossEntropy;
+    const extra = context.extraLoss.loss({
+      batch,
+      model: context.model,
+      oneHot,
+      logits,
+      prepared,
+      training: context.layersTraining,
+    });
+    return tf.add(crossEntropy, extra) as tf.Scalar;
   }, context.variables);
   const gradients: NamedGradient[] = [];
   try {
@@ -217,6 +261,7 @@ async function trainStep(
     return { lossSum: lossValue[0] * batch.labels.length, correct: correctValue[0] };
   } finally {
     tf.dispose([labels, oneHot, loss, correctCount as tf.Tensor, ...Object.values(grads)]);
+    tf.dispose(prepared);
     tf.dispose(gradients.map((gradient) => gradient.tensor));
   }
 }

@@ -9,3 +9,8 @@ export * from './summary-report';
 export * from './svg-chart';
 export * from './provenance';
 export * from './csv';
+// Shared by every study: the paper's settings, cached trained models, mean ± std tables.
+export * from './shared/settings';
+export * from './shared/trained-models';
+export * from './shared/summary-stats';
+export * from './shared/checkpoint-store';

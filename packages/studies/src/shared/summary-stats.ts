@@ -1,0 +1,39 @@
+/** Mean and (sample) standard deviation of repeated measurements, e.g. over seeds. */
+export interface MeanStd {
+  mean: number;
+  std: number;
+  count: number;
+}
+
+export function meanStd(values: readonly number[]): MeanStd {
+  const count = values.length;
+  if (count === 0) return { mean: NaN, std: NaN, count: 0 };
+  const mean = values.reduce((sum, value) => sum + value, 0) / count;
+  const variance =
+    count > 1 ? values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (count - 1) : 0;
+  return { mean, std: Math.sqrt(variance), count };
+}
+
+/** `12.34 ± 0.56%` for shares in [0, 1] (std left out for a single value). */
+export function formatPercentMeanStd(stats: MeanStd, digits = 2): string {
+  if (stats.count === 0) return '–';
+  const mean = (100 * stats.mean).toFixed(digits);
+  return stats.count > 1 ? `${mean} ± ${(100 * stats.std).toFixed(digits)}%` : `${mean}%`;
+}
+
+/** `7.2 ± 1.1` for plain numbers (iterations, seconds). */
+export function formatMeanStd(stats: MeanStd, digits = 1): string {
+  if (stats.count === 0) return '–';
+  const mean = stats.mean.toFixed(digits);
+  return stats.count > 1 ? `${mean} ± ${stats.std.toFixed(digits)}` : mean;
+}
+
+/** A Markdown table from a header and rows of cells. */
+export function markdownTable(header: readonly string[], rows: readonly string[][]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [
+    line(header),
+    line(header.map((_, index) => (index === 0 ? '---' : '---:'))),
+    ...rows.map(line),
+  ].join('\n');
+}
