@@ -1,0 +1,51 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { checkOutputPath } from './output-path';
+
+describe('checkOutputPath', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'out-check-'));
+  const modelDir = path.join(root, 'model');
+  fs.mkdirSync(modelDir);
+  fs.writeFileSync(path.join(modelDir, 'model.json'), '{}');
+  const sliceFile = path.join(root, 'slice.json');
+  fs.writeFileSync(sliceFile, '{}');
+
+  it('refuses to write over or into an input', () => {
+    expect(() =>
+      checkOutputPath(path.join(modelDir, 'model.json'), {
+        optionName: 'out',
+        kind: 'file',
+        inputs: [modelDir],
+        force: true,
+      }),
+    ).toThrow(/would overwrite the input/);
+    expect(() =>
+      checkOutputPath(sliceFile, { optionName: 'out', kind: 'file', inputs: [sliceFile] }),
+    ).toThrow(/would overwrite the input/);
+  });
+
+  it('needs --force for an existing output and the right kind', () => {
+    expect(() => checkOutputPath(sliceFile, { optionName: 'out', kind: 'file' })).toThrow(
+      'already exists; pass --force to replace it',
+    );
+    expect(checkOutputPath(sliceFile, { optionName: 'out', kind: 'file', force: true })).toBe(
+      sliceFile,
+    );
+    expect(() =>
+      checkOutputPath(sliceFile, { optionName: 'out', kind: 'directory', force: true }),
+    ).toThrow('is a file; expected a directory');
+    expect(() =>
+      checkOutputPath(modelDir, { optionName: 'out', kind: 'file', force: true }),
+    ).toThrow('is a directory; expected a file path');
+  });
+
+  it('accepts a new path under a writable directory and refuses one under a file', () => {
+    expect(
+      checkOutputPath(path.join(root, 'new', 'deep'), { optionName: 'out', kind: 'directory' }),
+    ).toBe(path.join(root, 'new', 'deep'));
+    expect(() =>
+      checkOutputPath(path.join(sliceFile, 'x'), { optionName: 'out', kind: 'directory' }),
+    ).toThrow(/is not a directory/);
+  });
+});
