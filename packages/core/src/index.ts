@@ -31,8 +31,15 @@ export * from './metrics/top-neurons';
 export * from './metrics/neuron-output-moments';
 export * from './metrics/check-metric-input';
 export * from './metrics/check-layer-scores';
+export * from './metrics/keep-ratio-sweep';
+// Weight pruning: request checks, counts, lowest-score selection (pruner plugins hold the rules)
+export * from './pruning';
+// Adversarial attacks: option checking, projection, robust accuracy
+export * from './attacks';
 // Pipeline and utilities
 export * from './pipeline/pipeline';
 export * from './errors';
 export * from './progress';
 export * from './io/atomic-write';
+export * from './io/atomic-directory';
+export * from './io/output-lock';

@@ -57,8 +57,9 @@ describe('downloading into the cache (against a local server)', () => {
       { name: 'cifar-10-batches-bin/test_batch.bin', content: cifarTest },
     ]),
   );
+  // Each test its own server on a free port, closed after it (no socket outlives its test).
   let server: LocalServer;
-  beforeAll(async () => {
+  beforeEach(async () => {
     server = await startLocalServer({
       '/mnist/t10k-images-idx3-ubyte.gz': { body: realTestImages },
       '/mnist/t10k-labels-idx1-ubyte.gz': { body: realTestLabels },
@@ -67,10 +68,8 @@ describe('downloading into the cache (against a local server)', () => {
       '/cifar/cifar-10-binary.tar.gz': { body: cifarArchive },
     });
   });
-  afterAll(async () => {
-    await server.close();
-    fs.rmSync(root, { recursive: true, force: true });
-  });
+  afterEach(() => server.close());
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
   beforeEach(clearChecksumCache);
 
   it('downloads MNIST, checks it, caches it, and later loads from the cache without the network', async () => {

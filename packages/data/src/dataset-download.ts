@@ -15,6 +15,8 @@ export interface DownloadIntoCacheOptions {
   /** Check the decoded bytes against the known SHA-256 digests (default true). */
   verifyChecksums?: boolean;
   onProgress?: ProgressListener;
+  /** Waits before retrying a transient failure (see downloadBytes); default 0.5, 2 and 5 s. */
+  retryDelaysMs?: readonly number[];
 }
 
 /** The base URLs of a data set's download, with a trailing slash so file names can be appended. */
@@ -78,6 +80,7 @@ async function downloadGzipFiles(
     const bytes = await downloadBytes(url, {
       task: `download ${spec.name}/${canonicalName}.gz`,
       onProgress: options.onProgress,
+      retryDelaysMs: options.retryDelaysMs,
     });
     checkDownloaded(
       spec,
@@ -102,6 +105,7 @@ async function downloadTarGz(
   const packed = await downloadBytes(url, {
     task: `download ${spec.name}/${archive}`,
     onProgress: options.onProgress,
+    retryDelaysMs: options.retryDelaysMs,
   });
   const entries = readTarEntries(decodeBytes(packed, url), url);
   const byName = new Map(entries.map((entry) => [path.posix.basename(entry.path), entry.content]));

@@ -10,6 +10,34 @@ export interface DownloadOptions {
   idleTimeoutMs?: number;
   /** Redirects followed before giving up (default 5). */
   maxRedirects?: number;
+  /**
+   * Waits before each retry of a transient failure (connection reset, timeout, cut transfer,
+   * HTTP 5xx); its length is the number of retries. Default [500, 2000, 5000] ms.
+   */
+  retryDelaysMs?: readonly number[];
+}
+
+const DEFAULT_RETRY_DELAYS_MS = [500, 2000, 5000];
+
+/** Connection errors worth another try: the network or the server hiccuped. */
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
+
+/** A failed download; `transient` when trying again may succeed. */
+class DownloadError extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+  ) {
+    super(message);
+  }
 }
 
 /** Milliseconds between two progress events of one download. */
@@ -19,8 +47,21 @@ const PROGRESS_INTERVAL_MS = 250;
  * Downloads a URL (http or https, following redirects) into memory, reporting progress in
  * bytes. Rejects with an Error saying what went wrong (status, timeout, connection error).
  */
-export function downloadBytes(url: string, options: DownloadOptions): Promise<Uint8Array> {
-  return fetchFollowingRedirects(url, options, options.maxRedirects ?? 5);
+export async function downloadBytes(url: string, options: DownloadOptions): Promise<Uint8Array> {
+  const delays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetchFollowingRedirects(url, options, options.maxRedirects ?? 5);
+    } catch (error) {
+      const transient = error instanceof DownloadError && error.transient;
+      if (!transient || attempt >= delays.length) {
+        if (attempt === 0) throw error;
+        throw new Error(`${(error as Error).message} (after ${attempt + 1} attempts)`);
+      }
+      // Back off before trying again: a busy mirror resets connections under load.
+      await new Promise((resolve) => setTimeout(resolve, delays[attempt]));
+    }
+  }
 }
 
 function fetchFollowingRedirects(
@@ -36,7 +77,9 @@ function fetchFollowingRedirects(
       reject(new Error(`invalid URL '${url}'`));
       return;
     }
-    const request = client.get(url, (response) => {
+    // agent: false: a fresh connection per request, never a kept-alive socket the server may
+    // be closing at that very moment (which reads as ECONNRESET).
+    const request = client.get(url, { agent: false }, (response) => {
       const status = response.statusCode ?? 0;
       const location = response.headers.location;
       if (status >= 300 && status < 400 && location) {
@@ -51,7 +94,12 @@ function fetchFollowingRedirects(
       }
       if (status !== 200) {
         response.resume();
-        reject(new Error(`${url}: HTTP ${status} ${response.statusMessage ?? ''}`.trim()));
+        reject(
+          new DownloadError(
+            `${url}: HTTP ${status} ${response.statusMessage ?? ''}`.trim(),
+            status >= 500,
+          ),
+        );
         return;
       }
       const totalBytes = Number(response.headers['content-length'] ?? 0);
@@ -78,11 +126,14 @@ function fetchFollowingRedirects(
         receivedBytes += chunk.length;
         report(false);
       });
-      response.on('error', (error) => reject(new Error(`${url}: ${error.message}`)));
+      response.on('error', (error) => reject(new DownloadError(`${url}: ${error.message}`, true)));
       response.on('end', () => {
         if (!response.complete || (totalBytes > 0 && receivedBytes !== totalBytes)) {
           reject(
-            new Error(`${url}: connection closed after ${receivedBytes} of ${totalBytes} bytes`),
+            new DownloadError(
+              `${url}: connection closed after ${receivedBytes} of ${totalBytes} bytes`,
+              true,
+            ),
           );
           return;
         }
@@ -92,8 +143,12 @@ function fetchFollowingRedirects(
       });
     });
     request.setTimeout(options.idleTimeoutMs ?? 30_000, () => {
-      request.destroy(new Error(`no data for ${(options.idleTimeoutMs ?? 30_000) / 1000} s`));
+      const timeout = new Error(`no data for ${(options.idleTimeoutMs ?? 30_000) / 1000} s`);
+      (timeout as NodeJS.ErrnoException).code = 'ETIMEDOUT';
+      request.destroy(timeout);
     });
-    request.on('error', (error) => reject(new Error(`${url}: ${error.message}`)));
+    request.on('error', (error: NodeJS.ErrnoException) =>
+      reject(new DownloadError(`${url}: ${error.message}`, TRANSIENT_CODES.has(error.code ?? ''))),
+    );
   });
 }

@@ -24,6 +24,8 @@ export interface LoadDatasetOptions extends LocationOptions {
   verifyChecksums?: boolean;
   /** Download progress in bytes, then loading progress in files. */
   onProgress?: ProgressListener;
+  /** Waits before retrying a transient download failure; default 0.5, 2 and 5 s. */
+  retryDelaysMs?: readonly number[];
 }
 
 /** Where a split of a data set was found. */
@@ -48,13 +50,20 @@ export async function locateDataset(
   const spec = datasetSpec(name);
   const canonicalNames = spec.files[checkSplit(split)];
   const searched: string[] = [];
-  for (const place of searchPlaces(spec, options)) {
+  const places = searchPlaces(spec, options);
+  for (const place of places) {
     if (place.unavailable) searched.push(`${place.label}: ${place.unavailable}`);
     for (const directory of place.directories) {
       const result = findFilesIn(directory, canonicalNames);
       if ('paths' in result) return { place: place.label, directory, paths: result.paths };
       searched.push(
         `${place.label}: ${directory}: ${result.folderExists ? `missing ${result.missing.map((file) => `${file}[.gz]`).join(', ')}` : 'no such folder'}`,
+      );
+    }
+    // An explicit dir option is the user's choice: never fall back to another copy.
+    if (options.dir !== undefined) {
+      throw new UsageError(
+        `${spec.name}/${split} not found in the given data dir ${options.dir} (no other place is searched): ${searched.join('; ')}`,
       );
     }
   }
@@ -65,6 +74,7 @@ export async function locateDataset(
         baseUrls: options.downloadBaseUrls,
         verifyChecksums: options.verifyChecksums,
         onProgress: options.onProgress,
+        retryDelaysMs: options.retryDelaysMs,
       });
       const result = findFilesIn(folder, canonicalNames);
       if ('paths' in result) return { place: 'download', directory: folder, paths: result.paths };

@@ -10,6 +10,8 @@ export type {
   ExtraLoss,
   ExtraLossContext,
   OptimizerName,
+  SavedTensor,
+  TrainingCheckpoint,
   TrainOptions,
   TrainingHistory,
 } from './training/train-model';
@@ -20,7 +22,12 @@ export { epochOrder } from './training/shuffle';
 export { MODEL_JSON_FILE, WEIGHTS_FILE, directoryIOHandler } from './io/directory-io-handler';
 export { METADATA_FILE, readModelMetadata, writeModelMetadata } from './io/model-metadata';
 export type { ModelMetadata } from './io/model-metadata';
-export { loadModelFromDir, saveModelToDir } from './io/model-dir';
+export { isModelDir, loadModelFromDir, saveModelToDir } from './io/model-dir';
 // Description
 export { describeModel } from './describe-model';
 export type { LayerDescription, ModelDescription } from './describe-model';
+export {
+  hasTrainingCheckpoint,
+  loadTrainingCheckpoint,
+  saveTrainingCheckpoint,
+} from './io/training-checkpoint';

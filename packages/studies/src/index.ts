@@ -9,6 +9,12 @@ export * from './summary-report';
 export * from './svg-chart';
 export * from './provenance';
 export * from './csv';
+// The restructuring study (RQ2, Table 4).
+export * from './restructure';
+// The incremental-development study (RQ4, Table 6).
+export * from './incremental';
+// The re-adaptation study (RQ3, Table 5).
+export * from './readapt';
 // Shared by every study: the paper's settings, cached trained models, mean ± std tables.
 export * from './shared/settings';
 export * from './shared/trained-models';

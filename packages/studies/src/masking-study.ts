@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   checkInteger,
@@ -25,6 +26,7 @@ import { compareWithBaselines } from './interpolation';
 import { type Band, type PilotRow, runPilot } from './pilot';
 import { pilotCsv, pilotMarkdown } from './pilot-report';
 import { slugify, type StudyProvenance } from './provenance';
+import { CheckpointStore } from './shared/checkpoint-store';
 import { type SemanticCheckRow, summaryMarkdown } from './summary-report';
 
 /** The pilot bands of paper Tables 1–3: top 0–10%, 10–20%, …, 40–50%. */
@@ -86,6 +88,12 @@ export interface MaskingStudyOptions {
   command?: string;
   seed?: number;
   backend?: string;
+  /**
+   * Reuse the metrics an interrupted run of the same configuration finished (recorded in a
+   * hidden checkpoint file in `outDir`, removed once the outputs are written). Default true;
+   * false starts over.
+   */
+  resume?: boolean;
 }
 
 export interface MaskingStudyFiles {
@@ -197,6 +205,20 @@ export async function runMaskingStudy(options: MaskingStudyOptions): Promise<Mas
     modelLabel: options.modelLabel,
   };
 
+  // Finished points survive a crash: each metric (and DeepArc) is recorded when done.
+  const store = openCheckpoint(options, {
+    fingerprint: model.fingerprint(),
+    bands,
+    keepRatios,
+    thetas,
+    deepArcThreshold,
+    deepArc: deepArc !== undefined,
+    slicerOptions: options.slicerOptions ?? {},
+    slicingData: { name: slicingData.name, size: slicingData.size, seed: options.seed },
+    testData: { name: testData.name, size: testData.size },
+    batchSize,
+  });
+
   // Progress: one step per masked evaluation, so the total is known up front.
   // The pilot's categories: those with slicing samples (scored) and test samples (evaluated).
   const testLabels = new Set(testData.labels());
@@ -222,6 +244,16 @@ export async function runMaskingStudy(options: MaskingStudyOptions): Promise<Mas
   const pilot: PilotRow[] = [];
   const points: CurvePoint[] = [];
   for (const metric of metrics) {
+    const finished = store.get(`metric ${metric.name}`);
+    if (finished) {
+      pilot.push(...finished.pilot);
+      points.push(...finished.points);
+      doneSteps += stepsPerMetric - 1;
+      step(`study: ${metric.name} (finished by an earlier run)`);
+      continue;
+    }
+    const pilotStart = pilot.length;
+    const pointsStart = points.length;
     // Scored once on all of D and once per category; the pilot reuses both (slicers rescore).
     const globalScores: ScoresPerLayer = await metric.score(model, slicingData, {
       batchSize,
@@ -270,9 +302,17 @@ export async function runMaskingStudy(options: MaskingStudyOptions): Promise<Mas
         step(`study: ${metric.name} ${slicer.name} ${parameterText(option, values[index])}`);
       }
     }
+    store.set(`metric ${metric.name}`, {
+      pilot: pilot.slice(pilotStart),
+      points: points.slice(pointsStart),
+    });
   }
 
-  if (deepArc) {
+  const deepArcDone = store.get(DEEPARC);
+  if (deepArc && deepArcDone) {
+    points.push(...deepArcDone.points);
+    step(`study: deeparc (finished by an earlier run)`);
+  } else if (deepArc) {
     // Metric-independent: one point for all metrics. The request still needs a metric.
     const slice = await deepArc.slice({
       model,
@@ -291,6 +331,7 @@ export async function runMaskingStudy(options: MaskingStudyOptions): Promise<Mas
       ...measured,
     });
     step(`study: deeparc threshold=${deepArcThreshold}`);
+    store.set(DEEPARC, { pilot: [], points: points.slice(-1) });
   }
 
   const checks: SemanticCheckRow[] = [];
@@ -365,5 +406,37 @@ export async function runMaskingStudy(options: MaskingStudyOptions): Promise<Mas
       elapsedSeconds,
     }),
   );
+  // The outputs are complete: the checkpoint has served its purpose.
+  fs.rmSync(checkpointPath(options), { force: true });
   return { provenance, baseAccuracy, pilot, points, checks, files, elapsedSeconds };
+}
+
+/** What the checkpoint keeps of a finished metric (or of DeepArc). */
+interface FinishedPoints {
+  pilot: PilotRow[];
+  points: CurvePoint[];
+}
+
+/** The hidden checkpoint file of a study's run in its output folder. */
+function checkpointPath(options: MaskingStudyOptions): string {
+  return path.join(
+    options.outDir,
+    `.${maskingStudyFileNames(options.modelLabel).summary}.checkpoint.json`,
+  );
+}
+
+/**
+ * The checkpoint of this configuration: points an interrupted run finished are reused; a
+ * checkpoint of another configuration gives a UsageError (CheckpointStore) unless resume is off.
+ */
+function openCheckpoint(
+  options: MaskingStudyOptions,
+  configuration: Record<string, unknown>,
+): CheckpointStore<FinishedPoints> {
+  const file = checkpointPath(options);
+  if (options.resume === false) fs.rmSync(file, { force: true });
+  return new CheckpointStore<FinishedPoints>(
+    file,
+    JSON.stringify({ modelLabel: options.modelLabel, ...configuration }),
+  );
 }

@@ -1,22 +1,16 @@
 import {
-  checkInteger,
   checkLayerScores,
-  checkSweepKeepRatios,
   createSlice,
   keepCount,
-  parseKeepRatioOptions,
+  type KeepRatioSlicing,
   type ScoresPerLayer,
   type Slice,
   type Slicer,
   type SliceRequest,
+  sliceAtKeepRatio,
+  sweepKeepRatios,
   topNeurons,
-  UsageError,
 } from '@neusemslice/core';
-
-const PLUGIN = 'slicer-global';
-const DEFAULT_BATCH_SIZE = 128;
-/** What keepRatio means here, for the error when it is missing. */
-const KEEP_RATIO_MEANING = "the share of each layer's neurons to keep";
 
 /**
  * Global slicing (SPEC §3): neurons scored on the whole data set D; every layer keeps its top
@@ -28,36 +22,15 @@ export class GlobalSlicer implements Slicer {
     "Keeps the top keepRatio of every layer's neurons, ranked by their score on the whole data set";
   readonly sweepOption = 'keepRatio';
 
-  async slice(request: SliceRequest): Promise<Slice> {
-    const { keepRatio } = parseKeepRatioOptions(PLUGIN, request.options, {
-      meaning: KEEP_RATIO_MEANING,
-    });
-    const [slice] = await this.slicesAt(request, [keepRatio as number]);
-    return slice;
-  }
-
-  /** One slice per keep ratio, from a single scoring pass. */
-  async sweep(request: SliceRequest, keepRatios: readonly number[]): Promise<Slice[]> {
-    parseKeepRatioOptions(PLUGIN, request.options, {
-      meaning: KEEP_RATIO_MEANING,
-      optional: true,
-    });
-    checkSweepKeepRatios(PLUGIN, keepRatios);
-    return this.slicesAt(request, keepRatios);
-  }
-
-  private async slicesAt(request: SliceRequest, keepRatios: readonly number[]): Promise<Slice[]> {
-    const { model, data, metric } = request;
-    const batchSize = checkInteger('batchSize', request.batchSize ?? DEFAULT_BATCH_SIZE);
-    if (data.size === 0) {
-      throw new UsageError(`${PLUGIN}: data set '${data.name}' is empty; slicing needs samples`);
-    }
-    const scores: ScoresPerLayer = await metric.score(model, data, {
-      batchSize,
-      onProgress: request.onProgress,
-    });
-    checkLayerScores(metric.name, model, scores);
-    return keepRatios.map((keepRatio) =>
+  private readonly slicing: KeepRatioSlicing<ScoresPerLayer> = {
+    plugin: 'slicer-global',
+    keepRatioMeaning: "the share of each layer's neurons to keep",
+    score: async ({ model, data, metric, onProgress }, batchSize) => {
+      const scores = await metric.score(model, data, { batchSize, onProgress });
+      checkLayerScores(metric.name, model, scores);
+      return scores;
+    },
+    sliceAt: ({ model, metric }, scores, keepRatio) =>
       createSlice({
         model,
         metric: metric.name,
@@ -70,6 +43,14 @@ export class GlobalSlicer implements Slicer {
           ]),
         ),
       }),
-    );
+  };
+
+  slice(request: SliceRequest): Promise<Slice> {
+    return sliceAtKeepRatio(this.slicing, request);
+  }
+
+  /** One slice per keep ratio, from a single scoring pass. */
+  sweep(request: SliceRequest, keepRatios: readonly number[]): Promise<Slice[]> {
+    return sweepKeepRatios(this.slicing, request, keepRatios);
   }
 }

@@ -4,6 +4,7 @@ import { NeuronModel, UsageError, listComponents, resolveBackend } from '@neusem
 import { createModel, loadModelFromDir, trainModel } from '@neusemslice/models';
 import { stringOption } from '../args';
 import { runBackendsBench } from '../bench/backends-bench';
+import { runInferenceBench } from '../bench/inference-bench';
 import { runSlicingBench } from '../bench/slicing-bench';
 import type { Command } from '../command';
 import { throttledProgress } from '../progress-printer';
@@ -11,15 +12,15 @@ import { batchSizeOption, loadSplit, runtimeOptions, slicingSubset } from './com
 
 export const benchCommand: Command = {
   name: 'bench',
-  usage: 'bench [backends|slicing] [options]',
+  usage: 'bench [backends|slicing|inference] [options]',
   summary:
-    'Measure training throughput per backend and slicing speed; writes Markdown to docs/results',
+    'Measure training throughput per backend, slicing speed and restructured inference speed; writes Markdown to docs/results',
   options: {
     out: {
       type: 'string',
       placeholder: '<dir>',
       default: 'docs/results',
-      description: 'Directory for backends.md and slicing-speed.md',
+      description: 'Directory for backends.md, slicing-speed.md and restructured-inference.md',
     },
     model: {
       type: 'string',
@@ -29,10 +30,12 @@ export const benchCommand: Command = {
     ...runtimeOptions,
   },
   async run(options, positionals, context) {
-    const parts = positionals.length > 0 ? positionals : ['backends', 'slicing'];
+    const parts = positionals.length > 0 ? positionals : ['backends', 'slicing', 'inference'];
     for (const part of parts) {
-      if (part !== 'backends' && part !== 'slicing')
-        throw new UsageError(`unknown benchmark '${part}' (expected backends | slicing)`);
+      if (part !== 'backends' && part !== 'slicing' && part !== 'inference')
+        throw new UsageError(
+          `unknown benchmark '${part}' (expected backends | slicing | inference)`,
+        );
     }
     const outDir = stringOption(options, 'out');
     fs.mkdirSync(outDir, { recursive: true });
@@ -88,6 +91,22 @@ export const benchCommand: Command = {
       );
       context.print(markdown);
       context.print(`wrote ${path.join(outDir, 'slicing-speed.md')}`);
+    }
+    if (parts.includes('inference')) {
+      const backend = await resolveBackend(context.container, {
+        prefer: typeof options.backend === 'string' ? options.backend : undefined,
+        log: context.log,
+      });
+      const test = await loadSplit('mnist', 'test', options, context);
+      const { markdown } = await runInferenceBench(context.container, train, test, {
+        outDir,
+        commandLine: context.commandLine,
+        backend: backend.name,
+        log: context.log,
+        slicingData: (perClass, seed) => slicingSubset(train, perClass, seed),
+      });
+      context.print(markdown);
+      context.print(`wrote ${path.join(outDir, 'restructured-inference.md')}`);
     }
   },
 };

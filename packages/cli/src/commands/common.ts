@@ -1,5 +1,13 @@
-import { type LabeledDataset, resolveBackend, UsageError } from '@neusemslice/core';
+import * as fs from 'node:fs';
+import {
+  BACKEND_ENV_VARIABLE,
+  type LabeledDataset,
+  listComponents,
+  resolveBackend,
+  UsageError,
+} from '@neusemslice/core';
 import { type DatasetName, loadDataset, samplePerClass } from '@neusemslice/data';
+import { isModelDir } from '@neusemslice/models';
 import type { OptionSpecs, ParsedOptions } from '../args';
 import { numberOption, stringOption } from '../args';
 import type { CommandContext } from '../command';
@@ -38,16 +46,107 @@ export const runtimeOptions: OptionSpecs = {
   },
 };
 
-/** Activates the chosen or fastest backend and returns its name. */
+/**
+ * Checks --backend (or NEUSEMSLICE_BACKEND) names a registered backend, before any work: the
+ * message names where the bad value came from and the backends known.
+ */
+export function checkBackendChoice(options: ParsedOptions, context: CommandContext): void {
+  const fromOption = typeof options.backend === 'string' ? options.backend : undefined;
+  const fromEnv = process.env[BACKEND_ENV_VARIABLE] || undefined;
+  const chosen = fromOption ?? fromEnv;
+  if (chosen === undefined) return;
+  const known = listComponents(context.container, 'backend').map((backend) => backend.name);
+  if (!known.includes(chosen)) {
+    const source = fromOption !== undefined ? '--backend' : BACKEND_ENV_VARIABLE;
+    throw new UsageError(
+      `${source}: unknown backend '${chosen}' (known backends: ${known.join(', ')})`,
+    );
+  }
+}
+
+/** Checks --data-dir, when given, is an existing directory (it is never silently ignored). */
+export function checkDataDirOption(options: ParsedOptions): void {
+  const directory = options['data-dir'];
+  if (typeof directory !== 'string') return;
+  if (!fs.existsSync(directory)) throw new UsageError(`--data-dir ${directory} does not exist`);
+  if (!fs.statSync(directory).isDirectory())
+    throw new UsageError(`--data-dir ${directory} is not a directory`);
+}
+
+/**
+ * Checks every runtime option (seed, batch size, backend, data dir) before anything is loaded,
+ * and returns the numbers.
+ */
+export function checkRuntimeOptions(
+  options: ParsedOptions,
+  context: CommandContext,
+): { seed: number; batchSize: number } {
+  const seed = seedOption(options);
+  const batchSize = batchSizeOption(options);
+  checkBackendChoice(options, context);
+  checkDataDirOption(options);
+  return { seed, batchSize };
+}
+
+/** Why an existing directory may not be replaced by a saved model (see checkOutputPath). */
+export function notAModelDirectory(directory: string): string | undefined {
+  if (!fs.statSync(directory).isDirectory() || isModelDir(directory)) return undefined;
+  return fs.readdirSync(directory).length === 0
+    ? undefined
+    : 'is not a saved model directory (it has files but no model.json)';
+}
+
+/** Why an existing file may not be replaced by a slice file (see checkOutputPath). */
+export function notASliceFile(file: string): string | undefined {
+  if (!fs.statSync(file).isFile()) return undefined;
+  try {
+    const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { format?: unknown } | null;
+    if (json?.format === 'neusemslice-slice') return undefined;
+  } catch {
+    // Not JSON: not a slice.
+  }
+  return 'is not a slice file';
+}
+
+/**
+ * Activates the chosen or fastest backend and returns its name. Its note ("backend: wasm …")
+ * is held back until the command prints or logs something else, so a run refused while loading
+ * its inputs still says one line only: the error.
+ */
 export async function activateBackend(
   options: ParsedOptions,
   context: CommandContext,
 ): Promise<string> {
+  checkBackendChoice(options, context);
+  const notes: string[] = [];
   const backend = await resolveBackend(context.container, {
     prefer: typeof options.backend === 'string' ? options.backend : undefined,
-    log: context.log,
+    log: (line) => notes.push(line),
   });
+  if (notes.length > 0) deferNotes(context, notes);
   return backend.name;
+}
+
+/** Makes the next print or log of the command emit `notes` (on the log stream) first. */
+function deferNotes(context: CommandContext, notes: string[]): void {
+  const { print, log } = context;
+  let flushed = false;
+  // Callers may have kept the wrappers (e.g. a progress printer): they flush once only.
+  const flush = (): void => {
+    if (flushed) return;
+    flushed = true;
+    context.print = print;
+    context.log = log;
+    for (const note of notes) log(note);
+  };
+  context.print = (line) => {
+    flush();
+    print(line);
+  };
+  context.log = (line) => {
+    flush();
+    log(line);
+  };
 }
 
 export function datasetOption(options: ParsedOptions, name = 'dataset'): DatasetName {

@@ -8,7 +8,14 @@ import {
   weightOwnership,
 } from '@neusemslice/core';
 import type { Command } from '../command';
-import { activateBackend, batchSizeOption, firstSamples, percent, runtimeOptions } from './common';
+import { numberOption } from '../args';
+import {
+  activateBackend,
+  checkRuntimeOptions,
+  firstSamples,
+  percent,
+  runtimeOptions,
+} from './common';
 import { loadModelOption, loadSplitFor } from './model-input';
 
 export const evaluateCommand: Command = {
@@ -40,18 +47,22 @@ export const evaluateCommand: Command = {
     ...runtimeOptions,
   },
   async run(options, _positionals, context) {
+    // Every option is checked, and the slice file read, before the model and data are loaded.
+    const { batchSize } = checkRuntimeOptions(options, context);
+    if (options['test-samples'] !== undefined)
+      numberOption(options, 'test-samples', { min: 1, max: 1e9, integer: true });
+    const slice = typeof options.slice === 'string' ? loadSlice(options.slice) : undefined;
     await activateBackend(options, context);
     const loaded = await loadModelOption(options);
     const model = loaded.neuronModel;
+    if (slice) assertSliceMatchesModel(slice, model);
     const test = firstSamples(
       await loadSplitFor(loaded, 'test', options, context),
       options,
       'test-samples',
     );
     let masks;
-    if (typeof options.slice === 'string') {
-      const slice = loadSlice(options.slice);
-      assertSliceMatchesModel(slice, model);
+    if (slice) {
       masks = masksFromNeuronSets(model, slice.critical);
       const size = sliceSize(slice);
       const count = countKeptParameters(weightOwnership(model), masks);
@@ -61,7 +72,7 @@ export const evaluateCommand: Command = {
     }
     const report = await evaluateAccuracy(model, test, {
       masks,
-      batchSize: batchSizeOption(options),
+      batchSize,
     });
     context.print(
       `${test.name}: accuracy ${percent(report.accuracy)} on ${report.samples} samples${masks ? ' (masked)' : ''}`,

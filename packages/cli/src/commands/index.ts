@@ -3,9 +3,18 @@ import { benchCommand } from './bench';
 import { demoCommand } from './demo';
 import { evaluateCommand } from './evaluate';
 import { infoCommand } from './info';
+import { pruneCommand } from './prune';
+import { restructureCommand } from './restructure';
+import { studyRestructureCommand } from './study-restructure';
+import { studyReadaptCommand } from './study-readapt';
+import { attackCommand } from './attack';
+import { readaptCommand } from './readapt';
 import { sliceCommand } from './slice';
+import { reportCommand } from './report';
 import { studyMaskingCommand } from './study';
 import { trainCommand } from './train';
+import { incrementalCommand } from './incremental';
+import { studyIncrementalCommand } from './study-incremental';
 
 /** Every command, in the order `--help` lists them. */
 export const commands: readonly Command[] = [
@@ -14,6 +23,15 @@ export const commands: readonly Command[] = [
   evaluateCommand,
   infoCommand,
   sliceCommand,
+  reportCommand,
+  restructureCommand,
+  pruneCommand,
   studyMaskingCommand,
+  studyRestructureCommand,
+  attackCommand,
+  readaptCommand,
+  studyReadaptCommand,
+  incrementalCommand,
+  studyIncrementalCommand,
   benchCommand,
 ];

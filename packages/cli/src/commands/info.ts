@@ -1,6 +1,7 @@
 import { weightOwnership } from '@neusemslice/core';
 import { describeModel } from '@neusemslice/models';
 import type { Command } from '../command';
+import { activateBackend, runtimeOptions } from './common';
 import { loadModelOption } from './model-input';
 
 export const infoCommand: Command = {
@@ -13,8 +14,11 @@ export const infoCommand: Command = {
       required: true,
       description: 'Directory of a saved model',
     },
+    backend: runtimeOptions.backend,
   },
   async run(options, _positionals, context) {
+    // Reading a model makes tensors: a backend must be active first.
+    await activateBackend(options, context);
     const { neuronModel, metadata } = await loadModelOption(options);
     if (metadata) {
       const accuracy =

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError } from '@neusemslice/core';
+import { UsageError, acquireOutputLock, isUsageError } from '@neusemslice/core';
 import type { OptionSpec } from '../args';
 
 /** The `--force` flag of every command that writes an output. */
@@ -22,6 +22,11 @@ export interface OutputCheck {
   force?: boolean;
   /** A directory output that may already hold files of the same command (results, resumable runs). */
   mayExist?: boolean;
+  /**
+   * Says why an existing output is not the kind of thing this command writes (e.g. not a saved
+   * model), or undefined when it is; such an output is never replaced, even with --force.
+   */
+  sameKind?: (absolutePath: string) => string | undefined;
 }
 
 function isInside(child: string, parent: string): boolean {
@@ -59,6 +64,12 @@ export function checkOutputPath(value: string, check: OutputCheck): string {
     if (!check.force && !check.mayExist) {
       throw new UsageError(`${flag} ${value} already exists; pass --force to replace it`);
     }
+    const otherKind = check.sameKind?.(target);
+    if (otherKind !== undefined) {
+      throw new UsageError(
+        `${flag} ${value} exists and ${otherKind}; it is not replaced, choose another path`,
+      );
+    }
   }
   // The nearest existing ancestor must be a writable directory.
   let ancestor = path.dirname(target);
@@ -72,4 +83,44 @@ export function checkOutputPath(value: string, check: OutputCheck): string {
     throw new UsageError(`${flag} ${value}: directory ${ancestor} is not writable`);
   }
   return target;
+}
+
+/** An output checked and locked for this run; release it when done (also on failure). */
+export interface ClaimedOutput {
+  /** The absolute path. */
+  path: string;
+  release(): void;
+}
+
+/**
+ * Checks an output like `checkOutputPath`, then takes its lock (a hidden `.<name>.lock` beside
+ * it), so that a second run writing the same output fails at once instead of both saying
+ * "saved". Creating the lock also proves the parent directory writable (`/proc/x` fails here).
+ */
+export function claimOutputPath(value: string, check: OutputCheck): ClaimedOutput {
+  const target = checkOutputPath(value, check);
+  // Folders the lock makes for a new output; removed again if the run leaves them empty.
+  const createdFolders: string[] = [];
+  for (let folder = path.dirname(target); !fs.existsSync(folder); folder = path.dirname(folder))
+    createdFolders.push(folder);
+  try {
+    const lock = acquireOutputLock(target);
+    return {
+      path: target,
+      release: () => {
+        lock.release();
+        for (const folder of createdFolders) {
+          try {
+            fs.rmdirSync(folder); // only when empty: a failed run leaves no trace
+          } catch {
+            break;
+          }
+        }
+      },
+    };
+  } catch (error) {
+    if (isUsageError(error))
+      throw new UsageError(`--${check.optionName} ${value}: ${error.message}`);
+    throw error;
+  }
 }

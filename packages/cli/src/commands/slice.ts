@@ -1,32 +1,87 @@
 import * as path from 'node:path';
-import { listComponents, resolveComponent, saveSlice, sliceToJson } from '@neusemslice/core';
-import { numberOption, stringOption, type ParsedOptions } from '../args';
+import {
+  checkKeepRatio,
+  isUsageError,
+  listComponents,
+  resolveComponent,
+  saveSlice,
+  sliceToJson,
+  UsageError,
+} from '@neusemslice/core';
+import { parseDeepArcOptions } from '@neusemslice/slicer-deeparc';
+import { checkTheta, parseSemanticOptions } from '@neusemslice/slicer-semantic';
+import { checkedNumberOption, numberOption, stringOption, type ParsedOptions } from '../args';
 import type { Command } from '../command';
 import { throttledProgress } from '../progress-printer';
 import {
+  checkRuntimeOptions,
   activateBackend,
-  batchSizeOption,
+  notASliceFile,
   runtimeOptions,
-  seedOption,
   slicingSubset,
 } from './common';
 import { loadModelOption, loadSplitFor } from './model-input';
+import { claimOutputPath, forceOption } from './output-path';
 import { reportSlice } from './slice-report';
 
-/** Slicer options the CLI passes through, by flag. */
+/**
+ * Slicer options the CLI passes through, by flag. Each range is the library's own check (the
+ * slicer's), so the CLI and the API accept exactly the same values.
+ */
 export function slicerOptionsFrom(options: ParsedOptions): Record<string, unknown> {
   const sliceOptions: Record<string, unknown> = {};
   if (options.theta !== undefined)
-    sliceOptions.theta = numberOption(options, 'theta', { min: 0, max: 1 });
+    sliceOptions.theta = checkedNumberOption(options, 'theta', checkTheta);
   if (options['keep-ratio'] !== undefined)
-    sliceOptions.keepRatio = numberOption(options, 'keep-ratio', { min: 0, max: 1 });
+    sliceOptions.keepRatio = checkedNumberOption(options, 'keep-ratio', (value) =>
+      checkKeepRatio('slicer', value),
+    );
   if (options.step !== undefined)
-    sliceOptions.step = numberOption(options, 'step', { min: 1, max: 1e6, integer: true });
+    sliceOptions.step = checkedNumberOption(
+      options,
+      'step',
+      (step) => parseSemanticOptions({ step }).step,
+    );
   if (options.threshold !== undefined)
-    sliceOptions.threshold = numberOption(options, 'threshold', { min: 0, max: 1 });
+    sliceOptions.threshold = checkedNumberOption(
+      options,
+      'threshold',
+      (threshold) => parseDeepArcOptions({ threshold }).threshold,
+    );
   if (options.features !== undefined) sliceOptions.features = stringOption(options, 'features');
   if (options.uncentered === true) sliceOptions.centered = false;
   return sliceOptions;
+}
+
+/** Option checks of the built-in slicers, so bad combinations fail before any loading. */
+const SLICER_OPTION_CHECKS: Record<string, (options: Record<string, unknown>) => unknown> = {
+  semantic: parseSemanticOptions,
+  deeparc: parseDeepArcOptions,
+  global: requireKeepRatioOnly,
+  'category-wise': requireKeepRatioOnly,
+};
+
+function requireKeepRatioOnly(options: Record<string, unknown>): void {
+  for (const name of Object.keys(options)) {
+    if (name !== 'keepRatio')
+      throw new UsageError(`option '${name}' does not apply (it takes --keep-ratio only)`);
+  }
+  if (options.keepRatio === undefined) throw new UsageError('--keep-ratio <k> is required');
+}
+
+/** Checks the slicer options against the chosen slicer (when it is a built-in one). */
+export function checkSlicerOptions(
+  slicerName: string,
+  sliceOptions: Record<string, unknown>,
+): void {
+  const check = SLICER_OPTION_CHECKS[slicerName];
+  if (!check) return;
+  try {
+    check(sliceOptions);
+  } catch (error) {
+    if (isUsageError(error)) throw new UsageError(`--slicer ${slicerName}: ${error.message}`);
+    throw error;
+  }
 }
 
 export const sliceCommand: Command = {
@@ -97,45 +152,58 @@ export const sliceCommand: Command = {
       required: true,
       description: 'Where to save the slice (JSON)',
     },
+    ...forceOption,
     ...runtimeOptions,
   },
   async run(options, _positionals, context) {
+    // Every option and the output are checked before anything is loaded.
     const metric = resolveComponent(context.container, 'metric', stringOption(options, 'metric'));
-    const slicer = resolveComponent(context.container, 'slicer', stringOption(options, 'slicer'));
+    const slicerName = stringOption(options, 'slicer');
+    const slicer = resolveComponent(context.container, 'slicer', slicerName);
     const sliceOptions = slicerOptionsFrom(options);
+    checkSlicerOptions(slicer.name, sliceOptions);
     const perClass = numberOption(options, 'per-class', { min: 1, max: 1e6, integer: true });
-    const seed = seedOption(options);
-    const batchSize = batchSizeOption(options);
-    const outFile = stringOption(options, 'out');
-    await activateBackend(options, context);
-    const loaded = await loadModelOption(options);
-    const train = await loadSplitFor(loaded, 'train', options, context);
-    const test = await loadSplitFor(loaded, 'test', options, context);
-    const slicingData = slicingSubset(train, perClass, seed);
-    context.log(
-      `slicing on ${slicingData.size} training samples (${perClass} per class, seed ${seed}); metrics: ${listComponents(
-        context.container,
-        'metric',
-      )
-        .map((m) => m.name)
-        .join(', ')}`,
-    );
-    const startedAt = Date.now();
-    const slice = await slicer.slice({
-      model: loaded.neuronModel,
-      data: slicingData,
-      metric,
-      options: sliceOptions,
-      batchSize,
-      onProgress: throttledProgress(context.log),
+    const { seed, batchSize } = checkRuntimeOptions(options, context);
+    const output = claimOutputPath(stringOption(options, 'out'), {
+      optionName: 'out',
+      kind: 'file',
+      inputs: [stringOption(options, 'model')],
+      force: options.force === true,
+      sameKind: notASliceFile,
     });
-    const seconds = (Date.now() - startedAt) / 1000;
-    // Record how the slicing data was drawn, so the slice can be remade.
-    slice.options = { ...slice.options, slicingData: { split: 'train', perClass, seed } };
-    saveSlice(outFile, slice);
-    await reportSlice(loaded.neuronModel, slice, test, context, batchSize);
-    context.print(
-      `saved ${path.resolve(outFile)} (${sliceToJson(slice).length} bytes) after ${seconds.toFixed(1)} s`,
-    );
+    try {
+      await activateBackend(options, context);
+      const loaded = await loadModelOption(options);
+      const train = await loadSplitFor(loaded, 'train', options, context);
+      const test = await loadSplitFor(loaded, 'test', options, context);
+      const slicingData = slicingSubset(train, perClass, seed);
+      context.log(
+        `slicing on ${slicingData.size} training samples (${perClass} per class, seed ${seed}); metrics: ${listComponents(
+          context.container,
+          'metric',
+        )
+          .map((m) => m.name)
+          .join(', ')}`,
+      );
+      const startedAt = Date.now();
+      const slice = await slicer.slice({
+        model: loaded.neuronModel,
+        data: slicingData,
+        metric,
+        options: sliceOptions,
+        batchSize,
+        onProgress: throttledProgress(context.log),
+      });
+      const seconds = (Date.now() - startedAt) / 1000;
+      // Record how the slicing data was drawn, so the slice can be remade.
+      slice.options = { ...slice.options, slicingData: { split: 'train', perClass, seed } };
+      saveSlice(output.path, slice);
+      await reportSlice(loaded.neuronModel, slice, test, context, batchSize);
+      context.print(
+        `saved ${path.resolve(output.path)} (${sliceToJson(slice).length} bytes) after ${seconds.toFixed(1)} s`,
+      );
+    } finally {
+      output.release();
+    }
   },
 };

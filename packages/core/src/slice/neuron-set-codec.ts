@@ -17,6 +17,14 @@ export function decodeNeuronSet(encoded: string, units: number, where: string): 
       `${where}: neuron set has ${bytes.length * 8} bits, expected ${units} neurons`,
     );
   }
+  if (Buffer.from(bytes).toString('base64') !== encoded.replace(/\s/g, '')) {
+    throw new UsageError(`${where}: neuron set is not valid base64`);
+  }
+  for (let index = units; index < bytes.length * 8; index++) {
+    if (bytes[index >> 3] & (1 << (index & 7))) {
+      throw new UsageError(`${where}: neuron index ${index} out of range 0 … ${units - 1}`);
+    }
+  }
   const indices: number[] = [];
   for (let index = 0; index < units; index++) {
     if (bytes[index >> 3] & (1 << (index & 7))) indices.push(index);

@@ -112,6 +112,7 @@ export function assertSliceMatchesModel(
         `(topology ${slice.model.topologySha256.slice(0, 12)}…, this model ${fingerprint.topologySha256.slice(0, 12)}…)`,
     );
   }
+  assertSliceFitsLayers(slice, model);
   if (!options.allowWeightChange && slice.model.weightsSha256 !== fingerprint.weightsSha256) {
     throw new UsageError(
       `slice was made for other weights of model '${slice.model.modelName}' ` +
@@ -120,12 +121,79 @@ export function assertSliceMatchesModel(
   }
 }
 
-/** Masks that keep Ω of every layer (1) and silence the rest (0). */
+/** Throws a UsageError unless `indices` is a sorted list of distinct integers in 0 … units − 1. */
+export function checkNeuronIndices(indices: unknown, units: number, where: string): number[] {
+  if (!Array.isArray(indices)) {
+    throw new UsageError(
+      `${where}: expected a list of neuron indices, got ${JSON.stringify(indices)}`,
+    );
+  }
+  let previous = -1;
+  for (const index of indices as unknown[]) {
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= units) {
+      throw new UsageError(`${where}: neuron index ${String(index)} out of range 0 … ${units - 1}`);
+    }
+    if (index <= previous) {
+      throw new UsageError(
+        `${where}: neuron indices must be sorted and distinct, got ${index} after ${previous}`,
+      );
+    }
+    previous = index;
+  }
+  return indices as number[];
+}
+
+/**
+ * Throws a UsageError unless the slice covers this model's neuron layers exactly: every layer
+ * present with the model's unit count, and every critical set a sorted, distinct list of
+ * indices in range. (A missing layer would silence it whole; an index past the layer's units
+ * would be dropped without a word.)
+ */
+export function assertSliceFitsLayers(slice: Slice, model: NeuronModel): void {
+  const identityLayers = new Map(
+    (slice.model?.neuronLayers ?? []).map((layer) => [layer.name, layer.units]),
+  );
+  if (typeof slice.critical !== 'object' || slice.critical === null) {
+    throw new UsageError(
+      `slice has no critical neuron sets (critical is ${String(slice.critical)})`,
+    );
+  }
+  for (const layer of model.neuronLayers) {
+    const recordedUnits = identityLayers.get(layer.name);
+    if (recordedUnits === undefined) {
+      throw new UsageError(`slice does not describe neuron layer '${layer.name}' of the model`);
+    }
+    if (recordedUnits !== layer.units) {
+      throw new UsageError(
+        `slice says layer '${layer.name}' has ${String(recordedUnits)} neurons, the model has ${layer.units}`,
+      );
+    }
+    if (!(layer.name in slice.critical)) {
+      throw new UsageError(`slice has no critical set for neuron layer '${layer.name}'`);
+    }
+    checkNeuronIndices(slice.critical[layer.name], layer.units, `slice layer '${layer.name}'`);
+  }
+  const modelLayers = new Set(model.neuronLayers.map((layer) => layer.name));
+  for (const name of [...identityLayers.keys(), ...Object.keys(slice.critical)]) {
+    if (!modelLayers.has(name)) {
+      throw new UsageError(`slice names layer '${name}', which is not a neuron layer of the model`);
+    }
+  }
+}
+
+/** Masks that keep Ω of every layer (1) and silence the rest (0); every index is checked. */
 export function masksFromNeuronSets(model: NeuronModel, sets: NeuronSets): NeuronMasks {
   const masks: NeuronMasks = {};
   for (const layer of model.neuronLayers) {
     const mask = new Float32Array(layer.units);
-    for (const index of sets[layer.name] ?? []) mask[index] = 1;
+    for (const index of sets[layer.name] ?? []) {
+      if (!Number.isInteger(index) || index < 0 || index >= layer.units) {
+        throw new UsageError(
+          `layer '${layer.name}': neuron index ${index} out of range 0 … ${layer.units - 1}`,
+        );
+      }
+      mask[index] = 1;
+    }
     masks[layer.name] = mask;
   }
   return masks;

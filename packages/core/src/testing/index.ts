@@ -5,3 +5,6 @@ export * from './contract-suites';
 export * from './two-neuron-net';
 export * from './mean-activation-metric';
 export * from './test-container';
+export * from './maintainer-contract';
+export * from './attack-contract';
+export * from './pruner-contract';

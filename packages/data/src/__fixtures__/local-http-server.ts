@@ -9,6 +9,8 @@ export interface Route {
   /** Announce a longer content-length than is sent, then cut the connection. */
   cutAfter?: number;
   status?: number;
+  /** Fail the first n requests of this path (a reset connection or this HTTP status), then serve. */
+  failFirst?: { times: number; with: 'reset' | number };
 }
 
 export interface LocalServer {
@@ -27,6 +29,16 @@ export async function startLocalServer(routes: Record<string, Route>): Promise<L
     if (!route) {
       response.writeHead(404).end('not found');
       return;
+    }
+    // No keep-alive: every request gets its own connection, closed after the response.
+    response.setHeader('connection', 'close');
+    if (route.failFirst) {
+      const failed = requests.filter((requested) => requested === urlPath).length;
+      if (failed <= route.failFirst.times) {
+        if (route.failFirst.with === 'reset') request.socket.destroy();
+        else response.writeHead(route.failFirst.with).end('try again');
+        return;
+      }
     }
     if (route.redirectTo) {
       response.writeHead(302, { location: route.redirectTo }).end();

@@ -86,6 +86,7 @@ async function loadArtifacts(directory: string): Promise<tf.io.ModelArtifacts> {
         `${lastFile} is corrupt: its SHA-256 does not match the one recorded in ${MODEL_JSON_FILE}`,
       );
     }
+    assertFiniteWeights(specs, weights, lastFile);
     const buffer = weights.buffer.slice(
       weights.byteOffset,
       weights.byteOffset + weights.byteLength,
@@ -132,6 +133,38 @@ function readWeightsFile(directory: string, file: string): Buffer {
     throw new UsageError(`${weightsPath} is missing (${MODEL_JSON_FILE} refers to it)`);
   }
   return fs.readFileSync(weightsPath);
+}
+
+/**
+ * Throws a UsageError naming the layer when a float32 weight is NaN or infinite: such a model
+ * loads and runs, but every accuracy and slice made from it is silently wrong.
+ */
+function assertFiniteWeights(
+  specs: tf.io.WeightsManifestEntry[],
+  weights: Buffer,
+  file: string,
+): void {
+  let offset = 0;
+  for (const spec of specs) {
+    const count = spec.shape.reduce((product, size) => product * size, 1);
+    const dtype = spec.quantization?.dtype ?? spec.dtype;
+    const valueBytes = BYTES_PER_VALUE[dtype] ?? 0;
+    if (dtype === 'float32' && !spec.quantization) {
+      const values = new Float32Array(
+        weights.buffer.slice(weights.byteOffset + offset, weights.byteOffset + offset + 4 * count),
+      );
+      const badAt = values.findIndex((value) => !Number.isFinite(value));
+      if (badAt >= 0) {
+        const layer = spec.name.includes('/')
+          ? spec.name.slice(0, spec.name.lastIndexOf('/'))
+          : spec.name;
+        throw new UsageError(
+          `${file}: weight ${spec.name} of layer '${layer}' holds ${values[badAt]} at index ${badAt}; a model with NaN or infinite weights gives meaningless results`,
+        );
+      }
+    }
+    offset += count * valueBytes;
+  }
 }
 
 const BYTES_PER_VALUE: Record<string, number> = {

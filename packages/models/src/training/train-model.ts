@@ -12,7 +12,8 @@ import { checkBatchLabels, checkDataFitsModel } from './check-data';
 import { evaluateModel } from './evaluate-model';
 import { epochOrder } from './shuffle';
 
-export const OPTIMIZER_NAMES = ['adam', 'sgd'] as const;
+/** Adam, plain SGD, and SGD with momentum 0.9 (`momentum`). */
+export const OPTIMIZER_NAMES = ['adam', 'sgd', 'momentum'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 export interface TrainOptions {
@@ -55,6 +56,43 @@ export interface TrainOptions {
    * training adds CE(adv(x), y), EWC its quadratic penalty. The reported loss includes it.
    */
   extraLoss?: ExtraLoss;
+  /**
+   * Called after each epoch (after `onEpochEnd`) with everything needed to continue the run
+   * later: weights, optimizer state, the epoch reached and the history. Awaited before the next
+   * epoch starts, so a checkpoint on disk is always of a finished epoch.
+   */
+  onCheckpoint?: (checkpoint: TrainingCheckpoint) => Promise<void> | void;
+  /**
+   * Continue a run from a checkpoint of it: weights and optimizer state are restored and the
+   * epochs it finished are skipped. The per-epoch shuffling depends only on seed and epoch, so
+   * the result is bit-identical to an uninterrupted run with the same options.
+   */
+  resumeFrom?: TrainingCheckpoint;
+}
+
+/** A tensor's values with its name and shape, as checkpoints hold them. */
+export interface SavedTensor {
+  name: string;
+  shape: number[];
+  dtype: 'float32' | 'int32';
+  values: Float32Array | Int32Array;
+}
+
+/** The state of a training run after a finished epoch (see `onCheckpoint`, `resumeFrom`). */
+export interface TrainingCheckpoint {
+  /** Epochs finished; a resumed run starts at epochsDone + 1. */
+  epochsDone: number;
+  optimizer: OptimizerName;
+  /** Every weight of the model (trainable or not, e.g. batch-norm statistics), in model order. */
+  modelWeights: SavedTensor[];
+  /** The optimizer's own weights (`optimizer.getWeights()`: step count, then moments). */
+  optimizerWeights: SavedTensor[];
+  /**
+   * Adam's running powers of beta1 and beta2 as the run had them: `setWeights` would recompute
+   * them with `pow`, which can differ in the last bit from the product the run accumulated.
+   */
+  adamBetaPowers?: [number, number];
+  history: EpochRecord[];
 }
 
 /** What `ExtraLoss.loss` sees inside the gradient tape of one step. */
@@ -136,10 +174,7 @@ export async function trainModel(
   if (data.size === 0) throw new UsageError(`training data set '${data.name}' is empty`);
   if (options.validation) checkDataFitsModel(model, options.validation, 'validation');
   const variables = trainedVariables(model, options.trainableVariables);
-  const optimizer =
-    settings.optimizer === 'adam'
-      ? tf.train.adam(settings.learningRate)
-      : tf.train.sgd(settings.learningRate);
+  const optimizer = createOptimizer(settings.optimizer, settings.learningRate);
   const context: StepContext = {
     model,
     numClasses: data.numClasses,
@@ -155,8 +190,15 @@ export async function trainModel(
   let trainingSeconds = 0;
   let samplesSeen = 0;
   const history: TrainingHistory = { epochs: [], seconds: 0 };
+  let firstEpoch = 1;
   try {
-    for (let epoch = 1; epoch <= settings.epochs; epoch++) {
+    if (options.resumeFrom) {
+      await restoreCheckpoint(model, optimizer, options.resumeFrom, settings);
+      firstEpoch = options.resumeFrom.epochsDone + 1;
+      history.epochs.push(...options.resumeFrom.history);
+      samplesSeen = options.resumeFrom.epochsDone * data.size;
+    }
+    for (let epoch = firstEpoch; epoch <= settings.epochs; epoch++) {
       const epochStartedAt = Date.now();
       const order = settings.shuffle ? epochOrder(data.size, settings.seed, epoch) : undefined;
       let lossSum = 0;
@@ -218,12 +260,131 @@ export async function trainModel(
         }),
       );
       options.onEpochEnd?.(record);
+      if (options.onCheckpoint) {
+        await options.onCheckpoint(
+          await captureCheckpoint(model, optimizer, epoch, settings.optimizer, history.epochs),
+        );
+      }
     }
   } finally {
-    optimizer.dispose();
+    disposeOptimizer(optimizer);
   }
   history.seconds = (Date.now() - startedAt) / 1000;
   return history;
+}
+
+/** Adam's running powers of beta1 and beta2 (tfjs keeps them as variables, not in getWeights). */
+interface AdamBetaPowers {
+  accBeta1?: tf.Variable;
+  accBeta2?: tf.Variable;
+}
+
+async function savedTensor(name: string, tensor: tf.Tensor): Promise<SavedTensor> {
+  const dtype = tensor.dtype === 'int32' ? 'int32' : 'float32';
+  const values = (await tensor.data()) as Float32Array | Int32Array;
+  return { name, shape: [...tensor.shape], dtype, values: values.slice() };
+}
+
+async function captureCheckpoint(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  epochsDone: number,
+  optimizerName: OptimizerName,
+  history: EpochRecord[],
+): Promise<TrainingCheckpoint> {
+  const modelWeights = await Promise.all(
+    model.weights.map((weight) => savedTensor(weight.originalName, weight.read())),
+  );
+  const named = await optimizer.getWeights();
+  const optimizerWeights = await Promise.all(
+    named.map((entry) => savedTensor(entry.name, entry.tensor)),
+  );
+  // getWeights makes a new scalar for the step count; the moments are the optimizer's own.
+  named[0]?.tensor.dispose();
+  const powers = optimizer as unknown as AdamBetaPowers;
+  const adamBetaPowers: [number, number] | undefined =
+    powers.accBeta1 && powers.accBeta2
+      ? [(await powers.accBeta1.data())[0], (await powers.accBeta2.data())[0]]
+      : undefined;
+  return {
+    epochsDone,
+    optimizer: optimizerName,
+    modelWeights,
+    optimizerWeights,
+    adamBetaPowers,
+    history: history.map((record) => ({ ...record })),
+  };
+}
+
+async function restoreCheckpoint(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  checkpoint: TrainingCheckpoint,
+  settings: { epochs: number; optimizer: OptimizerName },
+): Promise<void> {
+  if (checkpoint.optimizer !== settings.optimizer) {
+    throw new UsageError(
+      `resumeFrom was made with optimizer ${checkpoint.optimizer}, this run uses ${settings.optimizer}`,
+    );
+  }
+  const done = checkpoint.epochsDone;
+  if (!Number.isInteger(done) || done < 1 || done >= settings.epochs) {
+    throw new UsageError(
+      `resumeFrom has ${done} epochs done; expected 1 … ${settings.epochs - 1} for a run of ${settings.epochs} epochs`,
+    );
+  }
+  const weights = model.weights;
+  const fits =
+    checkpoint.modelWeights.length === weights.length &&
+    weights.every(
+      (weight, index) =>
+        weight.originalName === checkpoint.modelWeights[index].name &&
+        weight.shape.join('x') === checkpoint.modelWeights[index].shape.join('x'),
+    );
+  if (!fits) {
+    throw new UsageError(
+      `resumeFrom holds the weights of another model (${checkpoint.modelWeights.map((weight) => weight.name).join(', ')})`,
+    );
+  }
+  const restored = checkpoint.modelWeights.map((saved) =>
+    tf.tensor(saved.values, saved.shape, saved.dtype),
+  );
+  model.setWeights(restored);
+  tf.dispose(restored);
+  // The optimizer keeps variables made from these tensors; the tensors themselves can go.
+  const optimizerTensors = checkpoint.optimizerWeights.map((saved) => ({
+    name: saved.name,
+    tensor: tf.tensor(saved.values, saved.shape, saved.dtype),
+  }));
+  await optimizer.setWeights(optimizerTensors);
+  tf.dispose(optimizerTensors.map((entry) => entry.tensor));
+  const powers = optimizer as unknown as AdamBetaPowers;
+  if (checkpoint.adamBetaPowers && powers.accBeta1 && powers.accBeta2) {
+    const [beta1Power, beta2Power] = checkpoint.adamBetaPowers;
+    tf.tidy(() => {
+      powers.accBeta1?.assign(tf.scalar(beta1Power));
+      powers.accBeta2?.assign(tf.scalar(beta2Power));
+    });
+  }
+}
+
+/** The optimizer of that name; momentum is SGD with the usual coefficient 0.9. */
+function createOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
+  if (name === 'adam') return tf.train.adam(learningRate);
+  if (name === 'momentum') return tf.train.momentum(learningRate, 0.9);
+  return tf.train.sgd(learningRate);
+}
+
+/**
+ * Disposes an optimizer and what tfjs 4.22 leaves behind: MomentumOptimizer.dispose does not
+ * call SGD's, so the learning-rate scalar `c` it inherits stays alive.
+ */
+function disposeOptimizer(optimizer: tf.Optimizer): void {
+  optimizer.dispose();
+  const inherited = (optimizer as unknown as { c?: tf.Tensor }).c;
+  if (optimizer instanceof tf.MomentumOptimizer && inherited && !inherited.isDisposed) {
+    inherited.dispose();
+  }
 }
 
 /** One gradient step on one batch; returns the batch's summed loss and its correct predictions. */

@@ -1,0 +1,162 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { directoryIOHandler } from '@neusemslice/models';
+import { runCli } from '../main';
+
+// tfjs's per-kernel leak check (IS_TEST) misreports a leak for fused matmul with bias while
+// gradients are recorded; training here is checked end to end (as in workflow.test.ts).
+tf.env().set('IS_TEST', false);
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+  });
+  return { code, stdout, stderr };
+}
+
+describe('neusemslice restructure', () => {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'neusemslice-restructure-'));
+  const modelDir = path.join(directory, 'mlp');
+  const sliceFile = path.join(directory, 'slice.json');
+  const outDir = path.join(directory, 'mlp-restructured');
+  const common = ['--backend', 'wasm', '--seed', '5'];
+
+  beforeAll(async () => {
+    const trained = await run([
+      'train',
+      '--model',
+      'mlp',
+      '--dataset',
+      'mnist',
+      '--epochs',
+      '1',
+      '--train-samples',
+      '1000',
+      '--out',
+      modelDir,
+      ...common,
+    ]);
+    if (trained.code !== 0) throw new Error(trained.stderr);
+    const sliced = await run([
+      'slice',
+      '--model',
+      modelDir,
+      '--metric',
+      'avg',
+      '--theta',
+      '0.9',
+      '--per-class',
+      '20',
+      '--out',
+      sliceFile,
+      ...common,
+    ]);
+    if (sliced.code !== 0) throw new Error(sliced.stderr);
+  }, 120_000);
+
+  afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));
+
+  it('saves a smaller standard tfjs model with the masked model’s accuracy', async () => {
+    const result = await run([
+      'restructure',
+      '--model',
+      modelDir,
+      '--slice',
+      sliceFile,
+      '--out',
+      outDir,
+      '--test-samples',
+      '400',
+      '--json',
+      ...common,
+    ]);
+    if (result.code !== 0) throw new Error(result.stderr);
+    const json = JSON.parse(result.stdout) as Record<string, number | string>;
+    expect(json.command).toBe('restructure');
+    expect(json.out).toBe(outDir);
+    const parametersBefore = json.parametersBefore as number;
+    const parametersAfter = json.parametersAfter as number;
+    expect(parametersAfter).toBeLessThan(parametersBefore);
+    expect(json.compressionRate).toBeCloseTo(1 - parametersAfter / parametersBefore, 10);
+    expect(json.weightsBytesAfter).toBe(4 * parametersAfter);
+    expect(json.gzipBytesAfter).toBeLessThan(json.gzipBytesBefore as number);
+    // Same logits up to rounding: at most one of 400 predictions may flip on a near tie.
+    expect(
+      Math.abs((json.testAccuracy as number) - (json.testAccuracyMasked as number)),
+    ).toBeLessThanOrEqual(1 / 400);
+    expect(json.weightsFileBytesAfter).toBeLessThan(json.weightsFileBytesBefore as number);
+
+    const loaded = await tf.loadLayersModel(directoryIOHandler(outDir));
+    expect(loaded.countParams()).toBe(parametersAfter);
+    const metadata = JSON.parse(fs.readFileSync(path.join(outDir, 'neusemslice.json'), 'utf8'));
+    expect(metadata).toMatchObject({ dataset: 'mnist', parametersAfter });
+    loaded.dispose();
+  }, 60_000);
+
+  it('replaces its own earlier output with --force', async () => {
+    const result = await run([
+      'restructure',
+      '--model',
+      modelDir,
+      '--slice',
+      sliceFile,
+      '--out',
+      outDir,
+      '--test-samples',
+      '100',
+      '--force',
+      ...common,
+    ]);
+    expect(result.code).toBe(0);
+    expect(fs.readdirSync(outDir).sort()).toEqual([
+      'model.json',
+      'neusemslice.json',
+      'weights.bin',
+    ]);
+  }, 60_000);
+
+  it.each([
+    ['inside the model directory', () => path.join(modelDir, 'small')],
+    ['the slice file itself', () => sliceFile],
+  ])('refuses an --out %s with exit code 2 and writes nothing', async (_label, out) => {
+    const before = fs.readdirSync(modelDir).sort();
+    const sliceBytes = fs.readFileSync(sliceFile);
+    const result = await run([
+      'restructure',
+      '--model',
+      modelDir,
+      '--slice',
+      sliceFile,
+      '--out',
+      out(),
+      ...common,
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^neusemslice restructure: --out .* would overwrite the input/m);
+    expect(fs.readdirSync(modelDir).sort()).toEqual(before);
+    expect(fs.readFileSync(sliceFile)).toEqual(sliceBytes);
+  });
+
+  it('refuses an existing --out without --force', async () => {
+    const existing = path.join(directory, 'existing');
+    fs.mkdirSync(existing);
+    const result = await run([
+      'restructure',
+      '--model',
+      modelDir,
+      '--slice',
+      sliceFile,
+      '--out',
+      existing,
+      ...common,
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('already exists; pass --force to replace it');
+    expect(fs.readdirSync(existing)).toEqual([]);
+  });
+});

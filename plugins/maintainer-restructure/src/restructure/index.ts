@@ -1,0 +1,14 @@
+// Physical restructuring of a model from a slice (SPEC §4.1 b) and the `restructure` maintainer.
+export { chainLayers, type ChainLayerRole, SUPPORTED_LAYER_ROLES } from './chain-layers';
+export { measureModelSize, type ModelSize } from './model-size';
+export {
+  checkKeptNeurons,
+  type KeptNeurons,
+  restructureFromSlice,
+  restructureModel,
+} from './restructure-model';
+export {
+  checkRestructureOptions,
+  RestructureMaintainer,
+  type RestructureOptions,
+} from './restructure-maintainer';
