@@ -1,14 +1,4 @@
-import { runCli } from './main';
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-  });
-  return { code, stdout, stderr };
-}
+import { run } from './__fixtures__/cli-fixtures';
 
 describe('neusemslice CLI', () => {
   it('lists its commands', async () => {

@@ -1,22 +1,8 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { runCli } from './main';
+import { allowTrainingInTests, run, temporaryDirectory } from './__fixtures__/cli-fixtures';
 
-// tfjs's per-kernel leak check (IS_TEST) misreports a leak for fused matmul with bias while
-// gradients are recorded (seen on cpu and stock wasm alike); training here is checked end to end.
-tf.env().set('IS_TEST', false);
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-  });
-  return { code, stdout, stderr };
-}
+allowTrainingInTests();
 
 /** The error lines of stderr (progress lines are not errors). */
 function errorLines(stderr: string): string[] {
@@ -25,12 +11,10 @@ function errorLines(stderr: string): string[] {
 
 /** train → info → evaluate → slice → evaluate --slice on a small real MNIST subset. */
 describe('the CLI workflow on real MNIST (small subset)', () => {
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'neusemslice-cli-'));
+  const directory = temporaryDirectory('neusemslice-cli-');
   const modelDir = path.join(directory, 'mlp');
   const sliceFile = path.join(directory, 'slice.json');
   const common = ['--backend', 'wasm', '--seed', '3'];
-
-  afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));
 
   it('trains and saves a model that evaluate and info load', async () => {
     const trained = await run([

@@ -9,7 +9,7 @@ import { numberOption, stringOption, type ParsedOptions } from '../args';
 import type { Command } from '../command';
 import { throttledProgress } from '../progress-printer';
 import { activateBackend, batchSizeOption, percent, runtimeOptions, seedOption } from './common';
-import { loadModelOption, loadSplitFor } from './model-input';
+import { loadModelOption, loadSplitFor, modelAndDatasetOptions } from './model-input';
 
 export const ATTACK_NAMES = ['fgsm', 'pgd'] as const;
 
@@ -68,17 +68,7 @@ export const attackCommand: Command = {
   summary:
     'Accuracy of a saved model under an adversarial attack (FGSM, PGD), with its clean accuracy',
   options: {
-    model: {
-      type: 'string',
-      placeholder: '<dir>',
-      required: true,
-      description: 'Directory of a saved model',
-    },
-    dataset: {
-      type: 'string',
-      placeholder: '<name>',
-      description: 'Data set (default: the one the model was trained on)',
-    },
+    ...modelAndDatasetOptions,
     split: {
       type: 'string',
       placeholder: 'test|train',

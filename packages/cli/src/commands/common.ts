@@ -195,6 +195,13 @@ export function percent(share: number): string {
   return `${(100 * share).toFixed(2)}%`;
 }
 
+/** `--test-samples <n>`, checked, or undefined when not given. */
+export function testSamplesOption(options: ParsedOptions): number | undefined {
+  return options['test-samples'] === undefined
+    ? undefined
+    : numberOption(options, 'test-samples', { min: 1, max: 1e9, integer: true });
+}
+
 /** The data set cut to its first n samples when the option is given. */
 export function firstSamples(
   data: LabeledDataset,

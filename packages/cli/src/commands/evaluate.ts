@@ -16,24 +16,14 @@ import {
   percent,
   runtimeOptions,
 } from './common';
-import { loadModelOption, loadSplitFor } from './model-input';
+import { loadModelOption, loadSplitFor, modelAndDatasetOptions } from './model-input';
 
 export const evaluateCommand: Command = {
   name: 'evaluate',
   summary:
     'Test accuracy of a saved model, overall and per class; with --slice, of the masked model',
   options: {
-    model: {
-      type: 'string',
-      placeholder: '<dir>',
-      required: true,
-      description: 'Directory of a saved model',
-    },
-    dataset: {
-      type: 'string',
-      placeholder: '<name>',
-      description: 'Data set (default: the one the model was trained on)',
-    },
+    ...modelAndDatasetOptions,
     slice: {
       type: 'string',
       placeholder: '<file>',

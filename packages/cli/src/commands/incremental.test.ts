@@ -1,51 +1,22 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { readModelMetadata } from '@neusemslice/models';
-import { runCli } from '../main';
+import {
+  allowTrainingInTests,
+  run,
+  temporaryDirectory,
+  trainTinyModel,
+} from '../__fixtures__/cli-fixtures';
 
-// tfjs's per-kernel leak check (IS_TEST) misreports a leak for fused matmul with bias while
-// gradients are recorded; training here is checked end to end (as in workflow.test.ts).
-tf.env().set('IS_TEST', false);
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-  });
-  return { code, stdout, stderr };
-}
+allowTrainingInTests();
 
 describe('neusemslice train --classes and incremental', () => {
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'neusemslice-incremental-'));
+  const directory = temporaryDirectory('neusemslice-incremental-');
   const modelDir = path.join(directory, 'mlp-task-a');
   const outDir = path.join(directory, 'mlp-task-b');
   const common = ['--backend', 'wasm', '--seed', '5'];
 
-  beforeAll(async () => {
-    const trained = await run([
-      'train',
-      '--model',
-      'mlp',
-      '--dataset',
-      'mnist',
-      '--classes',
-      '0-4',
-      '--epochs',
-      '1',
-      '--train-samples',
-      '1000',
-      '--out',
-      modelDir,
-      ...common,
-    ]);
-    if (trained.code !== 0) throw new Error(trained.stderr);
-  }, 120_000);
-
-  afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));
+  beforeAll(() => trainTinyModel(modelDir, common, ['--classes', '0-4']), 120_000);
 
   it('trains task A with a head for every class and records the classes', async () => {
     const metadata = readModelMetadata(modelDir);

@@ -18,7 +18,6 @@ import {
   INCREMENTAL_STRATEGIES,
   parseClassList,
 } from '@neusemslice/maintainer-incremental';
-import { saveModelToDir } from '@neusemslice/models';
 import { checkTheta } from '@neusemslice/slicer-semantic';
 import {
   checkedNumberOption,
@@ -32,13 +31,14 @@ import { throttledProgress } from '../progress-printer';
 import {
   activateBackend,
   checkRuntimeOptions,
-  notAModelDirectory,
   percent,
   runtimeOptions,
   slicingSubset,
+  testSamplesOption,
 } from './common';
+import { saveMaintainedModel, withModelOutput } from './maintained-model';
 import { loadModelOption, loadSplitFor } from './model-input';
-import { claimOutputPath, forceOption } from './output-path';
+import { forceOption } from './output-path';
 
 /** `train --classes 0-4`: train on some classes with a head for every class of the data set. */
 export const classesOption: OptionSpecs = {
@@ -54,6 +54,23 @@ export const classesOption: OptionSpecs = {
 export function trainingClasses(options: ParsedOptions): number[] | undefined {
   if (options.classes === undefined) return undefined;
   return parseClassList(stringOption(options, 'classes'), '--classes');
+}
+
+/** The classes of `--task-a` and `--task-b` when given, checked to be disjoint. */
+export function taskOptions(options: ParsedOptions): {
+  taskA: number[] | undefined;
+  taskB: number[] | undefined;
+} {
+  const taskA =
+    options['task-a'] === undefined
+      ? undefined
+      : parseClassList(stringOption(options, 'task-a'), '--task-a');
+  const taskB =
+    options['task-b'] === undefined
+      ? undefined
+      : parseClassList(stringOption(options, 'task-b'), '--task-b');
+  if (taskA && taskB) checkDisjointTasks(taskA, taskB);
+  return { taskA, taskB };
 }
 
 /** The samples of those classes (labels unchanged), or the data set as is. */
@@ -174,15 +191,7 @@ export const incrementalCommand: Command = {
     const theta =
       options.theta === undefined ? 0.95 : checkedNumberOption(options, 'theta', checkTheta);
     const perClass = numberOption(options, 'per-class', { min: 1, max: 1e6, integer: true });
-    let taskA =
-      options['task-a'] === undefined
-        ? undefined
-        : parseClassList(stringOption(options, 'task-a'), '--task-a');
-    let taskB =
-      options['task-b'] === undefined
-        ? undefined
-        : parseClassList(stringOption(options, 'task-b'), '--task-b');
-    if (taskA && taskB) checkDisjointTasks(taskA, taskB);
+    let { taskA, taskB } = taskOptions(options);
     const usesReplay = strategy === 'replay' || strategy === 'neusemslice+replay';
     if (options.replay !== undefined && !usesReplay) {
       throw new UsageError(`--replay applies to replay and neusemslice+replay, not '${strategy}'`);
@@ -200,20 +209,10 @@ export const incrementalCommand: Command = {
     });
     const epochs = numberOption(options, 'epochs', { min: 1, max: 1000, integer: true });
     const learningRate = numberOption(options, 'lr', { min: 1e-7, max: 10 });
-    const testSamples =
-      options['test-samples'] === undefined
-        ? undefined
-        : numberOption(options, 'test-samples', { min: 1, max: 1e9, integer: true });
+    const testSamples = testSamplesOption(options);
     const { seed, batchSize } = checkRuntimeOptions(options, context);
     const modelDir = stringOption(options, 'model');
-    const output = claimOutputPath(stringOption(options, 'out'), {
-      optionName: 'out',
-      kind: 'directory',
-      inputs: [modelDir, sliceFile],
-      force: options.force === true,
-      sameKind: notAModelDirectory,
-    });
-    try {
+    return withModelOutput(options, [modelDir, sliceFile], async (output) => {
       const backend = await activateBackend(options, context);
       const loaded = await loadModelOption(options);
       const model = loaded.neuronModel;
@@ -278,27 +277,19 @@ export const incrementalCommand: Command = {
         onProgress: throttledProgress(context.log, 5000),
       });
       const figures = report.figures;
-      const trained = report.model;
-      if (!trained) throw new Error("the 'incremental' maintainer returned no model");
-      try {
-        await saveModelToDir(trained, output.path, {
-          ...(loaded.metadata?.modelName ? { modelName: loaded.metadata.modelName } : {}),
-          dataset: loaded.datasetName,
-          seed,
-          epochs,
-          batchSize,
-          learningRate,
-          backend,
-          incrementalFrom: path.resolve(modelDir),
-          strategy,
-          taskA: report.details?.taskA,
-          taskB: report.details?.taskB,
-          taskAAccuracy: figures.taskA,
-          taskBAccuracy: figures.taskB,
-        });
-      } finally {
-        trained.dispose();
-      }
+      await saveMaintainedModel(report, 'incremental', output.path, loaded, {
+        seed,
+        epochs,
+        batchSize,
+        learningRate,
+        backend,
+        incrementalFrom: path.resolve(modelDir),
+        strategy,
+        taskA: report.details?.taskA,
+        taskB: report.details?.taskB,
+        taskAAccuracy: figures.taskA,
+        taskBAccuracy: figures.taskB,
+      });
       const sliceOut = path.join(output.path, 'task-a.slice.json');
       if (sliceMadeNow) saveSlice(sliceOut, slice);
       const result = {
@@ -336,8 +327,6 @@ export const incrementalCommand: Command = {
       if (report.details?.note) context.print(String(report.details.note));
       context.print(`saved ${output.path}`);
       return result;
-    } finally {
-      output.release();
-    }
+    });
   },
 };

@@ -2,18 +2,13 @@ import { weightOwnership } from '@neusemslice/core';
 import { describeModel } from '@neusemslice/models';
 import type { Command } from '../command';
 import { activateBackend, runtimeOptions } from './common';
-import { loadModelOption } from './model-input';
+import { loadModelOption, modelOption } from './model-input';
 
 export const infoCommand: Command = {
   name: 'info',
   summary: 'Neuron layers and parameters per layer of a saved model',
   options: {
-    model: {
-      type: 'string',
-      placeholder: '<dir>',
-      required: true,
-      description: 'Directory of a saved model',
-    },
+    ...modelOption,
     backend: runtimeOptions.backend,
   },
   async run(options, _positionals, context) {

@@ -1,9 +1,29 @@
 import { NeuronModel, type LabeledDataset, UsageError } from '@neusemslice/core';
 import type { DatasetName } from '@neusemslice/data';
 import { loadModelFromDir, readModelMetadata, type ModelMetadata } from '@neusemslice/models';
-import { stringOption, type ParsedOptions } from '../args';
+import { type OptionSpecs, stringOption, type ParsedOptions } from '../args';
 import type { CommandContext } from '../command';
-import { DATASET_NAMES, datasetOption, loadSplit } from './common';
+import { DATASET_NAMES, datasetOption, firstSamples, loadSplit } from './common';
+
+/** `--model <dir>`: a saved model, required. */
+export const modelOption: OptionSpecs = {
+  model: {
+    type: 'string',
+    placeholder: '<dir>',
+    required: true,
+    description: 'Directory of a saved model',
+  },
+};
+
+/** `--model <dir>` and `--dataset <name>` (default: the one the model was trained on). */
+export const modelAndDatasetOptions: OptionSpecs = {
+  ...modelOption,
+  dataset: {
+    type: 'string',
+    placeholder: '<name>',
+    description: 'Data set (default: the one the model was trained on)',
+  },
+};
 
 export interface LoadedModel {
   neuronModel: NeuronModel;
@@ -52,4 +72,19 @@ export async function loadSplitFor(
   const data = await loadSplit(loaded.datasetName, split, options, context);
   checkDataFitsModel(loaded.neuronModel, data);
   return data;
+}
+
+/** The training split and the test split (its first `--test-samples` when given) of the model. */
+export async function loadTrainAndTest(
+  loaded: LoadedModel,
+  options: ParsedOptions,
+  context: CommandContext,
+): Promise<{ train: LabeledDataset; test: LabeledDataset }> {
+  const train = await loadSplitFor(loaded, 'train', options, context);
+  const test = firstSamples(
+    await loadSplitFor(loaded, 'test', options, context),
+    options,
+    'test-samples',
+  );
+  return { train, test };
 }

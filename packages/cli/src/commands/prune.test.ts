@@ -1,23 +1,10 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { MODEL_JSON_FILE, WEIGHTS_FILE } from '@neusemslice/models';
-import { runCli } from '../main';
+import { allowTrainingInTests, run, tinyModelAndSlice } from '../__fixtures__/cli-fixtures';
 
-// tfjs's per-kernel leak check (IS_TEST) misreports a leak for fused matmul with bias while
-// gradients are recorded; training here is checked end to end (as in workflow.test.ts).
-tf.env().set('IS_TEST', false);
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-  });
-  return { code, stdout, stderr };
-}
+allowTrainingInTests();
 
 /** Loads a saved model with stock tfjs (model.json + one weights file, no neusemslice code). */
 async function loadWithStockTfjs(directory: string): Promise<tf.LayersModel> {
@@ -37,10 +24,7 @@ function parameterCount(model: tf.LayersModel): number {
 }
 
 describe('neusemslice prune', () => {
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'neusemslice-prune-'));
-  const modelDir = path.join(directory, 'mlp');
-  const sliceFile = path.join(directory, 'slice.json');
-  const common = ['--backend', 'wasm', '--seed', '6'];
+  const { directory, modelDir, sliceFile, common } = tinyModelAndSlice('neusemslice-prune-', 6);
   const budget = [
     '--max-iterations',
     '2',
@@ -51,41 +35,6 @@ describe('neusemslice prune', () => {
     '--test-samples',
     '300',
   ];
-
-  beforeAll(async () => {
-    const trained = await run([
-      'train',
-      '--model',
-      'mlp',
-      '--dataset',
-      'mnist',
-      '--epochs',
-      '1',
-      '--train-samples',
-      '1000',
-      '--out',
-      modelDir,
-      ...common,
-    ]);
-    if (trained.code !== 0) throw new Error(trained.stderr);
-    const sliced = await run([
-      'slice',
-      '--model',
-      modelDir,
-      '--metric',
-      'avg',
-      '--theta',
-      '0.9',
-      '--per-class',
-      '20',
-      '--out',
-      sliceFile,
-      ...common,
-    ]);
-    if (sliced.code !== 0) throw new Error(sliced.stderr);
-  }, 120_000);
-
-  afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));
 
   it('checks every option before loading anything, in one line with exit code 2', async () => {
     const missing = path.join(directory, 'no-such-model');

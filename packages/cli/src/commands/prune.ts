@@ -8,20 +8,21 @@ import {
   UsageError,
 } from '@neusemslice/core';
 import { checkFineTuneOptions, checkPruneSettings } from '@neusemslice/maintainer-restructure';
-import { OPTIMIZER_NAMES, type OptimizerName, saveModelToDir } from '@neusemslice/models';
-import { checkedNumberOption, numberOption, type ParsedOptions, stringOption } from '../args';
+import { OPTIMIZER_NAMES, type OptimizerName } from '@neusemslice/models';
+import { checkedNumberOption, type ParsedOptions, stringOption } from '../args';
 import type { Command } from '../command';
 import { throttledProgress } from '../progress-printer';
 import {
   activateBackend,
   checkRuntimeOptions,
-  firstSamples,
-  notAModelDirectory,
   percent,
   runtimeOptions,
+  testSamplesOption,
 } from './common';
-import { loadModelOption, loadSplitFor } from './model-input';
-import { claimOutputPath, forceOption } from './output-path';
+import { saveMaintainedModel, withModelOutput } from './maintained-model';
+import { loadModelOption, loadTrainAndTest, modelAndDatasetOptions } from './model-input';
+import { forceOption } from './output-path';
+import { fineTuneBudgetOptions, pruneLoopOptions } from './prune-options';
 
 /** --optimizer, checked by the library's fine-tuning check. */
 function optimizerOption(options: ParsedOptions): OptimizerName {
@@ -49,17 +50,7 @@ export const pruneCommand: Command = {
   summary:
     'Iterative weight pruning of a saved model (alone or within a slice, then restructured); reports CR, NI, MA',
   options: {
-    model: {
-      type: 'string',
-      placeholder: '<dir>',
-      required: true,
-      description: 'Directory of a saved model',
-    },
-    dataset: {
-      type: 'string',
-      placeholder: '<name>',
-      description: 'Data set (default: the one the model was trained on)',
-    },
+    ...modelAndDatasetOptions,
     slice: {
       type: 'string',
       placeholder: '<file>',
@@ -137,26 +128,9 @@ export const pruneCommand: Command = {
       'step',
       (value) => checkPruneSettings({ step: value }).step,
     );
-    const tolerance = checkedNumberOption(options, 'tolerance', (value) => {
-      checkPruneSettings({ tolerance: value });
-      return value;
-    });
-    const maxIterations = checkedNumberOption(
-      options,
-      'max-iterations',
-      (value) => checkPruneSettings({ maxIterations: value }).maxIterations,
-    );
+    const { tolerance, maxIterations } = pruneLoopOptions(options);
     const fineTune = {
-      samples: checkedNumberOption(
-        options,
-        'fine-tune-samples',
-        (value) => checkFineTuneOptions({ samples: value }).samples,
-      ),
-      epochs: checkedNumberOption(
-        options,
-        'fine-tune-epochs',
-        (value) => checkFineTuneOptions({ epochs: value }).epochs,
-      ),
+      ...fineTuneBudgetOptions(options),
       learningRate: checkedNumberOption(
         options,
         'learning-rate',
@@ -165,19 +139,10 @@ export const pruneCommand: Command = {
       optimizer: optimizerOption(options),
       batchSize,
     };
-    if (options['test-samples'] !== undefined) {
-      numberOption(options, 'test-samples', { min: 1, max: 1e9, integer: true });
-    }
+    testSamplesOption(options);
     const modelDir = stringOption(options, 'model');
     const sliceFile = typeof options.slice === 'string' ? options.slice : undefined;
-    const output = claimOutputPath(stringOption(options, 'out'), {
-      optionName: 'out',
-      kind: 'directory',
-      inputs: [modelDir, sliceFile],
-      force: options.force === true,
-      sameKind: notAModelDirectory,
-    });
-    try {
+    return withModelOutput(options, [modelDir, sliceFile], async (output) => {
       const backend = await activateBackend(options, context);
       const loaded = await loadModelOption(options);
       const model = loaded.neuronModel;
@@ -190,12 +155,7 @@ export const pruneCommand: Command = {
             options: {},
             critical: keepEveryNeuronOf(model.neuronLayers),
           });
-      const train = await loadSplitFor(loaded, 'train', options, context);
-      const test = firstSamples(
-        await loadSplitFor(loaded, 'test', options, context),
-        options,
-        'test-samples',
-      );
+      const { train, test } = await loadTrainAndTest(loaded, options, context);
       context.log(
         `pruning with ${pruner.name}${sliceFile ? ` within the slice ${sliceFile}` : ' alone'}: p = ${step}, δ = ${tolerance} point(s), at most ${maxIterations} iterations, ${fineTune.samples} fine-tuning samples per iteration`,
       );
@@ -208,24 +168,16 @@ export const pruneCommand: Command = {
         components: componentLookup(context.container),
         onProgress: throttledProgress(context.log),
       });
-      const pruned = report.model;
-      if (!pruned) throw new Error("the 'prune' maintainer returned no model");
       const figures = report.figures;
-      try {
-        await saveModelToDir(pruned, output.path, {
-          ...(loaded.metadata?.modelName ? { modelName: loaded.metadata.modelName } : {}),
-          dataset: loaded.datasetName,
-          seed,
-          testAccuracy: figures.testAccuracy,
-          prunedFrom: path.resolve(modelDir),
-          pruner: pruner.name,
-          compressionRate: figures.compressionRate,
-          pruningIterations: figures.iterations,
-          ...(sliceFile ? { slice: path.resolve(sliceFile) } : {}),
-        });
-      } finally {
-        pruned.dispose();
-      }
+      await saveMaintainedModel(report, 'prune', output.path, loaded, {
+        seed,
+        testAccuracy: figures.testAccuracy,
+        prunedFrom: path.resolve(modelDir),
+        pruner: pruner.name,
+        compressionRate: figures.compressionRate,
+        pruningIterations: figures.iterations,
+        ...(sliceFile ? { slice: path.resolve(sliceFile) } : {}),
+      });
       context.print(
         `${pruner.name}${sliceFile ? ' within the slice' : ' alone'}: CR ${percent(figures.compressionRate)} of the prunable weights after ${figures.iterations} iteration(s), test accuracy ${percent(figures.testAccuracy)} (original ${percent(figures.originalTestAccuracy)}; backend ${backend})`,
       );
@@ -242,8 +194,6 @@ export const pruneCommand: Command = {
         pruner: pruner.name,
         out: output.path,
       };
-    } finally {
-      output.release();
-    }
+    });
   },
 };

@@ -1,63 +1,11 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { runCli } from '../main';
+import { allowTrainingInTests, run, tinyModelAndSlice } from '../__fixtures__/cli-fixtures';
 
-// tfjs's per-kernel leak check (IS_TEST) misreports a leak for fused matmul with bias while
-// gradients are recorded; training here is checked end to end (as in workflow.test.ts).
-tf.env().set('IS_TEST', false);
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-  });
-  return { code, stdout, stderr };
-}
+allowTrainingInTests();
 
 describe('neusemslice attack and readapt', () => {
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'neusemslice-readapt-'));
-  const modelDir = path.join(directory, 'mlp');
-  const sliceFile = path.join(directory, 'slice.json');
-  const common = ['--backend', 'wasm', '--seed', '4'];
-
-  beforeAll(async () => {
-    const trained = await run([
-      'train',
-      '--model',
-      'mlp',
-      '--dataset',
-      'mnist',
-      '--epochs',
-      '1',
-      '--train-samples',
-      '1000',
-      '--out',
-      modelDir,
-      ...common,
-    ]);
-    if (trained.code !== 0) throw new Error(trained.stderr);
-    const sliced = await run([
-      'slice',
-      '--model',
-      modelDir,
-      '--metric',
-      'avg',
-      '--theta',
-      '0.9',
-      '--per-class',
-      '20',
-      '--out',
-      sliceFile,
-      ...common,
-    ]);
-    if (sliced.code !== 0) throw new Error(sliced.stderr);
-  }, 120_000);
-
-  afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));
+  const { directory, modelDir, sliceFile, common } = tinyModelAndSlice('neusemslice-readapt-', 4);
 
   it('checks every option before loading anything, in one line with exit code 2', async () => {
     const missing = path.join(directory, 'no-such-model');

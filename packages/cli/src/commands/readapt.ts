@@ -1,12 +1,12 @@
 import * as path from 'node:path';
 import { componentLookup, loadSlice, resolveComponent, UsageError } from '@neusemslice/core';
-import { saveModelToDir } from '@neusemslice/models';
 import { numberOption, stringOption } from '../args';
 import type { Command } from '../command';
 import { throttledProgress } from '../progress-printer';
-import { activateBackend, percent, runtimeOptions, seedOption } from './common';
+import { activateBackend, percent, runtimeOptions, seedOption, testSamplesOption } from './common';
 import { attackFlags, attackOptionsFrom } from './attack';
-import { loadModelOption, loadSplitFor } from './model-input';
+import { modelAndSliceOptions, saveMaintainedModel } from './maintained-model';
+import { loadModelOption, loadTrainAndTest } from './model-input';
 import { checkOutputPath, forceOption } from './output-path';
 
 const STRATEGIES = ['neusemslice', 'full', 'deeparc', 'neusemslice+deeparc'] as const;
@@ -16,18 +16,7 @@ export const readaptCommand: Command = {
   summary:
     'Repair a saved model against an attack by adversarial retraining of its critical neurons (or all, or DeepArc blocks)',
   options: {
-    model: {
-      type: 'string',
-      placeholder: '<dir>',
-      required: true,
-      description: 'Directory of a saved model',
-    },
-    slice: {
-      type: 'string',
-      placeholder: '<file>',
-      required: true,
-      description: 'Slice file made for that model (neusemslice slice)',
-    },
+    ...modelAndSliceOptions,
     dataset: {
       type: 'string',
       placeholder: '<name>',
@@ -105,23 +94,12 @@ export const readaptCommand: Command = {
       batchSize: numberOption(options, 'batch-size', { min: 1, max: 65536, integer: true }),
       seed: seedOption(options),
     };
-    const testSamples =
-      options['test-samples'] === undefined
-        ? undefined
-        : numberOption(options, 'test-samples', { min: 1, max: 1e9, integer: true });
+    testSamplesOption(options);
 
     const backend = await activateBackend(options, context);
     const slice = loadSlice(sliceFile);
     const loaded = await loadModelOption(options);
-    const train = await loadSplitFor(loaded, 'train', options, context);
-    const fullTest = await loadSplitFor(loaded, 'test', options, context);
-    const test =
-      testSamples === undefined || testSamples >= fullTest.size
-        ? fullTest
-        : fullTest.subset(
-            Int32Array.from({ length: testSamples }, (_, index) => index),
-            `${fullTest.name}[0:${testSamples}]`,
-          );
+    const { train, test } = await loadTrainAndTest(loaded, options, context);
     const report = await readapt.maintain({
       model: loaded.neuronModel,
       slice,
@@ -131,27 +109,18 @@ export const readaptCommand: Command = {
       components: componentLookup(context.container),
       onProgress: throttledProgress(context.log),
     });
-    const repaired = report.model;
-    if (!repaired) throw new Error("the 'readapt' maintainer returned no model");
     const figures = report.figures;
-    try {
-      await saveModelToDir(repaired, outDir, {
-        ...(loaded.metadata?.modelName ? { modelName: loaded.metadata.modelName } : {}),
-        dataset: loaded.datasetName,
-        ...(loaded.metadata?.seed !== undefined ? { seed: loaded.metadata.seed } : {}),
-        testAccuracy: figures.cleanAccuracy,
-        backend,
-        readaptedFrom: path.resolve(modelDir),
-        slice: path.resolve(sliceFile),
-        attack: attackName,
-        strategy,
-        tpr: figures.tpr,
-        ra: figures.ra,
-        raa: figures.raa,
-      });
-    } finally {
-      repaired.dispose();
-    }
+    await saveMaintainedModel(report, 'readapt', outDir, loaded, {
+      testAccuracy: figures.cleanAccuracy,
+      backend,
+      readaptedFrom: path.resolve(modelDir),
+      slice: path.resolve(sliceFile),
+      attack: attackName,
+      strategy,
+      tpr: figures.tpr,
+      ra: figures.ra,
+      raa: figures.raa,
+    });
     const blocks = (report.details?.trainedBlocks as string[] | undefined) ?? [];
     context.print(
       `readapt (${strategy}${blocks.length > 0 ? `, blocks ${blocks.join(', ')}` : ''}) against ${attackName}: TPR ${percent(figures.tpr)} (${figures.trainedParameters}/${figures.totalParameters} parameters), ${figures.seconds.toFixed(1)} s of retraining`,

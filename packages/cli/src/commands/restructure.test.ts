@@ -1,65 +1,17 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { directoryIOHandler } from '@neusemslice/models';
-import { runCli } from '../main';
+import { allowTrainingInTests, run, tinyModelAndSlice } from '../__fixtures__/cli-fixtures';
 
-// tfjs's per-kernel leak check (IS_TEST) misreports a leak for fused matmul with bias while
-// gradients are recorded; training here is checked end to end (as in workflow.test.ts).
-tf.env().set('IS_TEST', false);
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-  });
-  return { code, stdout, stderr };
-}
+allowTrainingInTests();
 
 describe('neusemslice restructure', () => {
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'neusemslice-restructure-'));
-  const modelDir = path.join(directory, 'mlp');
-  const sliceFile = path.join(directory, 'slice.json');
+  const { directory, modelDir, sliceFile, common } = tinyModelAndSlice(
+    'neusemslice-restructure-',
+    5,
+  );
   const outDir = path.join(directory, 'mlp-restructured');
-  const common = ['--backend', 'wasm', '--seed', '5'];
-
-  beforeAll(async () => {
-    const trained = await run([
-      'train',
-      '--model',
-      'mlp',
-      '--dataset',
-      'mnist',
-      '--epochs',
-      '1',
-      '--train-samples',
-      '1000',
-      '--out',
-      modelDir,
-      ...common,
-    ]);
-    if (trained.code !== 0) throw new Error(trained.stderr);
-    const sliced = await run([
-      'slice',
-      '--model',
-      modelDir,
-      '--metric',
-      'avg',
-      '--theta',
-      '0.9',
-      '--per-class',
-      '20',
-      '--out',
-      sliceFile,
-      ...common,
-    ]);
-    if (sliced.code !== 0) throw new Error(sliced.stderr);
-  }, 120_000);
-
-  afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));
 
   it('saves a smaller standard tfjs model with the masked model’s accuracy', async () => {
     const result = await run([

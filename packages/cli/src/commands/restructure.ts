@@ -1,20 +1,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { componentLookup, loadSlice, resolveComponent, sliceSize } from '@neusemslice/core';
-import { saveModelToDir, WEIGHTS_FILE } from '@neusemslice/models';
-import { numberOption, stringOption } from '../args';
+import { WEIGHTS_FILE } from '@neusemslice/models';
+import { stringOption } from '../args';
 import type { Command } from '../command';
 import { throttledProgress } from '../progress-printer';
 import {
   activateBackend,
   checkRuntimeOptions,
   firstSamples,
-  notAModelDirectory,
   percent,
   runtimeOptions,
+  testSamplesOption,
 } from './common';
+import { modelAndSliceOptions, saveMaintainedModel, withModelOutput } from './maintained-model';
 import { loadModelOption, loadSplitFor } from './model-input';
-import { claimOutputPath, forceOption } from './output-path';
+import { forceOption } from './output-path';
 
 /** Bytes as KiB with one decimal. */
 function kib(bytes: number): string {
@@ -32,18 +33,7 @@ export const restructureCommand: Command = {
   summary:
     'Rebuild a saved model with only a slice’s critical neurons: a smaller standard tfjs model',
   options: {
-    model: {
-      type: 'string',
-      placeholder: '<dir>',
-      required: true,
-      description: 'Directory of a saved model',
-    },
-    slice: {
-      type: 'string',
-      placeholder: '<file>',
-      required: true,
-      description: 'Slice file made for that model (neusemslice slice)',
-    },
+    ...modelAndSliceOptions,
     dataset: {
       type: 'string',
       placeholder: '<name>',
@@ -67,19 +57,10 @@ export const restructureCommand: Command = {
     // Every option and the output path are checked before anything is loaded.
     const restructure = resolveComponent(context.container, 'maintainer', 'restructure');
     const { batchSize } = checkRuntimeOptions(options, context);
-    if (options['test-samples'] !== undefined) {
-      numberOption(options, 'test-samples', { min: 1, max: 1e9, integer: true });
-    }
+    testSamplesOption(options);
     const modelDir = stringOption(options, 'model');
     const sliceFile = stringOption(options, 'slice');
-    const output = claimOutputPath(stringOption(options, 'out'), {
-      optionName: 'out',
-      kind: 'directory',
-      inputs: [modelDir, sliceFile],
-      force: options.force === true,
-      sameKind: notAModelDirectory,
-    });
-    try {
+    return withModelOutput(options, [modelDir, sliceFile], async (output) => {
       const backend = await activateBackend(options, context);
       const slice = loadSlice(sliceFile);
       const loaded = await loadModelOption(options);
@@ -99,27 +80,18 @@ export const restructureCommand: Command = {
         components: componentLookup(context.container),
         onProgress: throttledProgress(context.log),
       });
-      const restructured = report.model;
-      if (!restructured) throw new Error("the 'restructure' maintainer returned no model");
       const figures = report.figures;
-      try {
-        await saveModelToDir(restructured, output.path, {
-          ...(loaded.metadata?.modelName ? { modelName: loaded.metadata.modelName } : {}),
-          dataset: loaded.datasetName,
-          ...(loaded.metadata?.seed !== undefined ? { seed: loaded.metadata.seed } : {}),
-          testAccuracy: figures.testAccuracy,
-          backend,
-          restructuredFrom: path.resolve(modelDir),
-          slice: path.resolve(sliceFile),
-          slicer: slice.slicer,
-          metric: slice.metric,
-          parametersBefore: figures.parametersBefore,
-          parametersAfter: figures.parametersAfter,
-          compressionRate: figures.compressionRate,
-        });
-      } finally {
-        restructured.dispose();
-      }
+      await saveMaintainedModel(report, 'restructure', output.path, loaded, {
+        testAccuracy: figures.testAccuracy,
+        backend,
+        restructuredFrom: path.resolve(modelDir),
+        slice: path.resolve(sliceFile),
+        slicer: slice.slicer,
+        metric: slice.metric,
+        parametersBefore: figures.parametersBefore,
+        parametersAfter: figures.parametersAfter,
+        compressionRate: figures.compressionRate,
+      });
       const filesBefore = weightsFileBytes(modelDir);
       const filesAfter = weightsFileBytes(output.path);
       const size = sliceSize(slice);
@@ -147,8 +119,6 @@ export const restructureCommand: Command = {
         weightsFileBytesAfter: filesAfter,
         out: output.path,
       };
-    } finally {
-      output.release();
-    }
+    });
   },
 };

@@ -20,7 +20,7 @@ import {
   runtimeOptions,
   slicingSubset,
 } from './common';
-import { loadModelOption, loadSplitFor } from './model-input';
+import { loadModelOption, loadSplitFor, modelAndDatasetOptions } from './model-input';
 import { claimOutputPath, forceOption } from './output-path';
 import { reportSlice } from './slice-report';
 
@@ -88,17 +88,7 @@ export const sliceCommand: Command = {
   name: 'slice',
   summary: 'Find the critical neurons of a saved model and save them as a slice file',
   options: {
-    model: {
-      type: 'string',
-      placeholder: '<dir>',
-      required: true,
-      description: 'Directory of a saved model',
-    },
-    dataset: {
-      type: 'string',
-      placeholder: '<name>',
-      description: 'Data set (default: the one the model was trained on)',
-    },
+    ...modelAndDatasetOptions,
     metric: {
       type: 'string',
       placeholder: '<name>',

@@ -1,16 +1,20 @@
 import { UsageError } from '@neusemslice/core';
-import { checkDisjointTasks, parseClassList } from '@neusemslice/maintainer-incremental';
 import {
   DEFAULT_INCREMENTAL_TRAINING,
-  parseSettings,
   runIncrementalStudy,
   TABLE6_VARIANTS,
 } from '@neusemslice/studies';
 import { numberOption, stringOption } from '../args';
 import type { Command } from '../command';
-import { throttledProgress } from '../progress-printer';
-import { activateBackend, checkRuntimeOptions, loadSplit, runtimeOptions } from './common';
-import { checkOutputPath } from './output-path';
+import { taskOptions } from './incremental';
+import { checkRuntimeOptions, runtimeOptions, testSamplesOption } from './common';
+import {
+  printStudyDone,
+  studyOutputOptions,
+  studyRunOptions,
+  studyScope,
+  studyScopeOptions,
+} from './study-options';
 
 export const studyIncrementalCommand: Command = {
   name: 'study incremental',
@@ -18,18 +22,7 @@ export const studyIncrementalCommand: Command = {
   summary:
     'Table 6 (RQ4): learn task B without forgetting task A, every strategy (retrain, replay, DeepArc, NeuSemSlice, EWC) over seeds, beside the paper',
   options: {
-    settings: {
-      type: 'string',
-      placeholder: '<list>',
-      default: 'mlp-mnist,mlp-fashion-mnist,lenet5-fashion-mnist',
-      description: 'Comma-separated setting ids',
-    },
-    seeds: {
-      type: 'string',
-      placeholder: '<n>',
-      default: '2',
-      description: 'Seeds 1 … n (one task-A model and slice per seed)',
-    },
+    ...studyScopeOptions('Seeds 1 … n (one task-A model and slice per seed)'),
     variants: {
       type: 'string',
       placeholder: '<list>',
@@ -92,23 +85,14 @@ export const studyIncrementalCommand: Command = {
       placeholder: '<n>',
       description: 'Evaluate on the first n test samples of each task (default: all)',
     },
-    out: {
-      type: 'string',
-      placeholder: '<dir>',
-      default: 'docs/results',
-      description: 'Directory for incremental-table6.{csv,md} and incremental-table6-runs.csv',
-    },
-    'cache-dir': {
-      type: 'string',
-      placeholder: '<dir>',
-      default: 'runs/study-models',
-      description: 'Task-A models, slices and the checkpoint of finished runs (resumable)',
-    },
+    ...studyOutputOptions(
+      'Directory for incremental-table6.{csv,md} and incremental-table6-runs.csv',
+      'Task-A models, slices and the checkpoint of finished runs (resumable)',
+    ),
     ...runtimeOptions,
   },
   async run(options, _positionals, context) {
-    const settings = parseSettings(stringOption(options, 'settings'));
-    const seedCount = numberOption(options, 'seeds', { min: 1, max: 100, integer: true });
+    const { settings, seeds } = studyScope(options);
     const variantIds = stringOption(options, 'variants')
       .split(',')
       .map((id) => id.trim())
@@ -123,15 +107,7 @@ export const studyIncrementalCommand: Command = {
       }
       return found;
     });
-    const taskA =
-      options['task-a'] === undefined
-        ? undefined
-        : parseClassList(stringOption(options, 'task-a'), '--task-a');
-    const taskB =
-      options['task-b'] === undefined
-        ? undefined
-        : parseClassList(stringOption(options, 'task-b'), '--task-b');
-    if (taskA && taskB) checkDisjointTasks(taskA, taskB);
+    const { taskA, taskB } = taskOptions(options);
     const theta = numberOption(options, 'theta', { min: 0, max: 1 });
     if (theta <= 0) throw new UsageError(`--theta must be in (0, 1], got ${theta}`);
     const slicingPerClass = numberOption(options, 'per-class', { min: 1, max: 1e6, integer: true });
@@ -147,28 +123,12 @@ export const studyIncrementalCommand: Command = {
       options['train-per-class'] === undefined
         ? undefined
         : numberOption(options, 'train-per-class', { min: 1, max: 1e7, integer: true });
-    const testSamples =
-      options['test-samples'] === undefined
-        ? undefined
-        : numberOption(options, 'test-samples', { min: 1, max: 1e9, integer: true });
-    const outDir = checkOutputPath(stringOption(options, 'out'), {
-      optionName: 'out',
-      kind: 'directory',
-      mayExist: true,
-    });
-    const cacheDir = stringOption(options, 'cache-dir');
-    const backend = await activateBackend(options, context);
+    const testSamples = testSamplesOption(options);
     const result = await runIncrementalStudy({
-      container: context.container,
+      ...(await studyRunOptions(options, context)),
       settings,
-      seeds: Array.from({ length: seedCount }, (_, index) => index + 1),
+      seeds,
       variants,
-      loadData: async (setting) => ({
-        train: await loadSplit(setting.dataset, 'train', options, context),
-        test: await loadSplit(setting.dataset, 'test', options, context),
-      }),
-      cacheDir,
-      outDir,
       taskA,
       taskB,
       theta,
@@ -176,15 +136,8 @@ export const studyIncrementalCommand: Command = {
       training,
       trainPerClass,
       testSamples,
-      command: context.commandLine,
-      backend,
-      onProgress: throttledProgress(context.log, 10000),
-      log: context.log,
     });
-    context.print(
-      `incremental study done in ${(result.elapsedSeconds / 60).toFixed(1)} min (${result.points.length} runs):`,
-    );
-    for (const file of Object.values(result.files)) context.print(`  ${file}`);
+    printStudyDone(context, 'incremental', result);
     return {
       runs: result.points.length,
       files: result.files,

@@ -8,18 +8,16 @@ import {
 } from '@neusemslice/studies';
 import { numberOption, stringOption } from '../args';
 import type { Command } from '../command';
-import { throttledProgress } from '../progress-printer';
-import { activateBackend, loadSplit, runtimeOptions } from './common';
-import { checkOutputPath } from './output-path';
-
-function listOf(value: string, what: string): string[] {
-  const items = value
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
-  if (items.length === 0) throw new UsageError(`--${what}: give at least one name`);
-  return items;
-}
+import { runtimeOptions, testSamplesOption } from './common';
+import {
+  listOf,
+  printStudyDone,
+  studyOutputOptions,
+  studyRunOptions,
+  studyScope,
+  studyScopeOptions,
+  studySliceOptions,
+} from './study-options';
 
 /** `3` or `3,lenet5-fashion-mnist=1`: a default and per-setting epochs. */
 export function parseEpochs(value: string): {
@@ -46,18 +44,7 @@ export const studyReadaptCommand: Command = {
   summary:
     'Table 5 (RQ3): re-adaptation against FGSM/PGD, four strategies, TPR / RA / RAA over seeds, beside the paper',
   options: {
-    settings: {
-      type: 'string',
-      placeholder: '<list>',
-      default: 'mlp-mnist,mlp-fashion-mnist,lenet5-fashion-mnist',
-      description: 'Comma-separated setting ids',
-    },
-    seeds: {
-      type: 'string',
-      placeholder: '<n>',
-      default: '2',
-      description: 'Seeds 1 … n (one trained original and slice per seed)',
-    },
+    ...studyScopeOptions('Seeds 1 … n (one trained original and slice per seed)'),
     attacks: {
       type: 'string',
       placeholder: '<list>',
@@ -100,18 +87,7 @@ export const studyReadaptCommand: Command = {
       default: String(DEFAULT_STUDY_RETRAINING.epsilon),
       description: 'L∞ radius of both attacks',
     },
-    theta: {
-      type: 'string',
-      placeholder: '<Θ>',
-      default: '0.95',
-      description: 'Semantic slicer threshold of the Taylor slice',
-    },
-    'per-class': {
-      type: 'string',
-      placeholder: '<n>',
-      default: '500',
-      description: 'Training samples per class to slice on (seeded)',
-    },
+    ...studySliceOptions,
     'test-samples': {
       type: 'string',
       placeholder: '<n>',
@@ -126,23 +102,11 @@ export const studyReadaptCommand: Command = {
       placeholder: '<text>',
       description: 'A line added to the Markdown (e.g. how the checkpointed runs were made)',
     },
-    out: {
-      type: 'string',
-      placeholder: '<dir>',
-      default: 'docs/results',
-      description: 'Directory for readapt-table5.{csv,md} and readapt-table5-runs.csv',
-    },
-    'cache-dir': {
-      type: 'string',
-      placeholder: '<dir>',
-      default: 'runs/study-models',
-      description: 'Trained originals, slices and the checkpoint of finished runs (resumable)',
-    },
+    ...studyOutputOptions('Directory for readapt-table5.{csv,md} and readapt-table5-runs.csv'),
     ...runtimeOptions,
   },
   async run(options, _positionals, context) {
-    const settings = parseSettings(stringOption(options, 'settings'));
-    const seedCount = numberOption(options, 'seeds', { min: 1, max: 100, integer: true });
+    const { settings, seeds } = studyScope(options);
     const attacks = listOf(stringOption(options, 'attacks'), 'attacks');
     for (const attack of attacks) resolveComponent(context.container, 'attack', attack);
     const strategies = listOf(stringOption(options, 'strategies'), 'strategies');
@@ -164,44 +128,21 @@ export const studyReadaptCommand: Command = {
     };
     const theta = numberOption(options, 'theta', { min: 0, max: 1 });
     const slicingPerClass = numberOption(options, 'per-class', { min: 1, max: 1e6, integer: true });
-    const testSamples =
-      options['test-samples'] === undefined
-        ? undefined
-        : numberOption(options, 'test-samples', { min: 1, max: 1e9, integer: true });
-    const outDir = checkOutputPath(stringOption(options, 'out'), {
-      optionName: 'out',
-      kind: 'directory',
-      mayExist: true,
-    });
-    const cacheDir = stringOption(options, 'cache-dir');
-    const backend = await activateBackend(options, context);
+    const testSamples = testSamplesOption(options);
     const result = await runReadaptStudy({
-      container: context.container,
+      ...(await studyRunOptions(options, context)),
       settings,
-      seeds: Array.from({ length: seedCount }, (_, index) => index + 1),
+      seeds,
       attacks,
       strategies: strategies as Table5Strategy[],
-      loadData: async (setting) => ({
-        train: await loadSplit(setting.dataset, 'train', options, context),
-        test: await loadSplit(setting.dataset, 'test', options, context),
-      }),
-      cacheDir,
-      outDir,
       slicerOptions: { theta },
       slicingPerClass,
       retraining,
       testSamples,
       reportOnly: options['report-only'] === true,
       notes: typeof options.note === 'string' ? [options.note] : [],
-      command: context.commandLine,
-      backend,
-      onProgress: throttledProgress(context.log, 10000),
-      log: context.log,
     });
-    context.print(
-      `readapt study done in ${(result.elapsedSeconds / 60).toFixed(1)} min (${result.points.length} runs):`,
-    );
-    for (const file of Object.values(result.files)) context.print(`  ${file}`);
+    printStudyDone(context, 'readapt', result);
     if (result.missing.length > 0) {
       context.print(`${result.missing.length} run(s) not done (listed in the Markdown)`);
     }

@@ -6,12 +6,11 @@ import { runMaskingStudy } from '@neusemslice/studies';
 import {
   activateBackend,
   batchSizeOption,
-  firstSamples,
   runtimeOptions,
   seedOption,
   slicingSubset,
 } from './common';
-import { loadModelOption, loadSplitFor } from './model-input';
+import { loadModelOption, loadTrainAndTest, modelAndDatasetOptions } from './model-input';
 
 export const studyMaskingCommand: Command = {
   name: 'study masking',
@@ -19,17 +18,7 @@ export const studyMaskingCommand: Command = {
   summary:
     'Pilot tables (paper Tables 1–3) and accuracy/compression curves (Fig. 5) of a saved model',
   options: {
-    model: {
-      type: 'string',
-      placeholder: '<dir>',
-      required: true,
-      description: 'Directory of a saved model',
-    },
-    dataset: {
-      type: 'string',
-      placeholder: '<name>',
-      description: 'Data set (default: the one the model was trained on)',
-    },
+    ...modelAndDatasetOptions,
     label: {
       type: 'string',
       placeholder: '<text>',
@@ -78,12 +67,7 @@ export const studyMaskingCommand: Command = {
     const outDir = stringOption(options, 'out');
     const backend = await activateBackend(options, context);
     const loaded = await loadModelOption(options);
-    const train = await loadSplitFor(loaded, 'train', options, context);
-    const test = firstSamples(
-      await loadSplitFor(loaded, 'test', options, context),
-      options,
-      'test-samples',
-    );
+    const { train, test } = await loadTrainAndTest(loaded, options, context);
     const label =
       typeof options.label === 'string'
         ? options.label

@@ -1,7 +1,10 @@
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { writeFileAtomic } from '@neusemslice/core';
 import { toCsv } from '../csv';
+import {
+  type StudyReportBase,
+  type StudyReportFiles,
+  studyReportHeader,
+} from '../shared/report-header';
 import type { StudySetting } from '../shared/settings';
 import {
   formatMeanStd,
@@ -9,6 +12,7 @@ import {
   markdownTable,
   type MeanStd,
   meanStd,
+  meanStdOf,
 } from '../shared/summary-stats';
 import type { IncrementalPoint } from './incremental-study';
 import {
@@ -17,26 +21,14 @@ import {
   type PaperIncrementalFigures,
 } from './paper-table6';
 
-export interface IncrementalStudyFiles {
-  /** Mean ± std per setting and variant, with the paper's figures. */
-  csv: string;
-  /** One row per run (setting, seed, variant). */
-  runsCsv: string;
-  markdown: string;
-}
+/** incremental-table6.csv (per setting and variant), its -runs.csv and its .md. */
+export type IncrementalStudyFiles = StudyReportFiles;
 
-export interface IncrementalReportInput {
-  outDir: string;
+export interface IncrementalReportInput extends StudyReportBase {
   points: readonly IncrementalPoint[];
-  settings: readonly StudySetting[];
-  seeds: readonly number[];
   variants: readonly IncrementalVariant[];
   /** How the runs were made (task split, Θ, training), stated in the report. */
   plan: Record<string, unknown>;
-  command: string;
-  backend?: string;
-  startedAt: Date;
-  elapsedSeconds: number;
 }
 
 /** Mean ± std of one setting and variant over seeds. */
@@ -57,18 +49,19 @@ export interface IncrementalCell {
 }
 
 export function incrementalCell(points: readonly IncrementalPoint[]): IncrementalCell {
-  const of = (pick: (point: IncrementalPoint) => number) => meanStd(points.map(pick));
   return {
-    taskA: of((point) => point.taskA),
-    taskB: of((point) => point.taskB),
-    mean: of((point) => point.mean),
-    bwt: of((point) => point.bwt),
-    taskABefore: of((point) => point.taskABefore),
-    taskAIncremental: of((point) => point.taskAIncremental),
-    taskBIncremental: of((point) => point.taskBIncremental),
-    seconds: of((point) => point.seconds),
-    trainedShare: of((point) => point.trainedShare),
-    bytesKeptFromTaskA: of((point) => point.bytesKeptFromTaskA),
+    ...meanStdOf(points, [
+      'taskA',
+      'taskB',
+      'mean',
+      'bwt',
+      'taskABefore',
+      'taskAIncremental',
+      'taskBIncremental',
+      'seconds',
+      'trainedShare',
+      'bytesKeptFromTaskA',
+    ]),
     runsWithoutRedundantLayer: points.filter((point) => point.redundantLayers === 0).length,
     runs: points.length,
   };
@@ -141,14 +134,11 @@ export function budgetSentence(
 
 /** Writes incremental-table6.{csv,md} and incremental-table6-runs.csv; returns their paths. */
 export function writeIncrementalReport(input: IncrementalReportInput): IncrementalStudyFiles {
-  const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${os.platform()} ${os.arch()}, Node ${process.version}`;
   const date = input.startedAt.toISOString();
-  const provenance = `command: ${input.command} | seeds: ${input.seeds.join(',')} | backend: ${input.backend ?? 'not given'} | machine: ${machine} | date: ${date}`;
-  const files: IncrementalStudyFiles = {
-    csv: path.join(input.outDir, 'incremental-table6.csv'),
-    runsCsv: path.join(input.outDir, 'incremental-table6-runs.csv'),
-    markdown: path.join(input.outDir, 'incremental-table6.md'),
-  };
+  const { files, provenance, machine } = studyReportHeader(input, 'incremental-table6', {
+    memory: false,
+    seedSeparator: ',',
+  });
   const summaryRows: (string | number)[][] = [];
   const sections: string[] = [];
   const losses: string[] = [];

@@ -1,90 +1,59 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type Maintainer, type MaintenanceRequest, provide } from '@neusemslice/core';
-import { createTestContainer, makeSeparableDataset, makeTinyMlp } from '@neusemslice/core/testing';
+import { type MaintenanceRequest, provide } from '@neusemslice/core';
+import { makeTinyMlp } from '@neusemslice/core/testing';
 import { parseStudyCsv } from '../__fixtures__/csv-parse';
-import { FakeMetric, fakeDeepArcSlicer, fakeSemanticSlicer } from '../__fixtures__/fake-components';
-import type { StudySetting } from '../shared/settings';
+import { fakeDeepArcSlicer } from '../__fixtures__/fake-components';
+import {
+  RecordingMaintainer,
+  studyTestContainer,
+  TINY_STUDY_SETTINGS,
+  tinyStudyData,
+} from '../__fixtures__/study-fixtures';
 import { type IncrementalStudyOptions, runIncrementalStudy } from './incremental-study';
 import { TABLE6_VARIANTS } from './paper-table6';
 
-const data = {
-  train: makeSeparableDataset({
-    samplesPerClass: 20,
-    numClasses: 4,
-    inputShape: [4, 4, 1],
-    seed: 5,
-  }),
-  test: makeSeparableDataset({
-    samplesPerClass: 10,
-    numClasses: 4,
-    inputShape: [4, 4, 1],
-    seed: 6,
-  }),
-};
-const tinySetting = (id: string, label: string): StudySetting => ({
-  id,
-  label,
-  model: 'mlp',
-  dataset: 'mnist',
-  epochs: 1,
-  batchSize: 16,
-  learningRate: 0.01,
-});
-// Ids of real settings, so the paper column (MLP-MNIST) and its absence (LeNet-5) both show.
-const settings = [
-  tinySetting('mlp-mnist', 'MLP-MNIST'),
-  tinySetting('lenet5-fashion-mnist', 'LeNet5-FMNIST'),
-];
+const data = tinyStudyData({ numClasses: 4, trainPerClass: 20, testPerClass: 10 });
 
 /**
- * Stands in for the `incremental` maintainer: records the requests and answers figures by
- * strategy, with replay 100% beating NeuSemSlice on task B (a loss the report must state).
+ * Stands in for the `incremental` maintainer's answer: figures by strategy, with replay 100%
+ * beating NeuSemSlice on task B (a loss the report must state).
  */
-class RecordingIncremental implements Maintainer {
-  readonly name = 'incremental';
-  readonly description = 'test stand-in';
-  readonly requests: MaintenanceRequest[] = [];
-  async maintain(request: MaintenanceRequest) {
-    this.requests.push(request);
-    const strategy = request.options.strategy as string;
-    const replay = (request.options.replay as number | undefined) ?? 0;
-    const seed = request.options.seed as number;
-    const taskA =
-      strategy === 'retrain' ? 0 : strategy.startsWith('neusemslice') ? 0.97 : 0.5 + 0.4 * replay;
-    const taskB = strategy === 'replay' && replay === 1 ? 0.99 : 0.95 + seed / 1000;
-    return {
-      figures: {
-        taskA,
-        taskB,
-        mean: (taskA + taskB) / 2,
-        bwt: taskA - 0.98,
-        taskABefore: 0.98,
-        taskAIncremental: taskA,
-        taskBIncremental: taskB,
-        seconds: 2,
-        trainSeconds: 1.5,
-        trainedShare: 0.5,
-        bytesKeptFromTaskA: 2000,
-        ...(strategy === 'deeparc' ? { redundantLayers: 0 } : {}),
-      },
-    };
-  }
+function incrementalAnswer(request: MaintenanceRequest) {
+  const strategy = request.options.strategy as string;
+  const replay = (request.options.replay as number | undefined) ?? 0;
+  const seed = request.options.seed as number;
+  const taskA =
+    strategy === 'retrain' ? 0 : strategy.startsWith('neusemslice') ? 0.97 : 0.5 + 0.4 * replay;
+  const taskB = strategy === 'replay' && replay === 1 ? 0.99 : 0.95 + seed / 1000;
+  return {
+    figures: {
+      taskA,
+      taskB,
+      mean: (taskA + taskB) / 2,
+      bwt: taskA - 0.98,
+      taskABefore: 0.98,
+      taskAIncremental: taskA,
+      taskBIncremental: taskB,
+      seconds: 2,
+      trainSeconds: 1.5,
+      trainedShare: 0.5,
+      bytesKeptFromTaskA: 2000,
+      ...(strategy === 'deeparc' ? { redundantLayers: 0 } : {}),
+    },
+  };
 }
 
 function setup() {
-  const container = createTestContainer();
-  const maintainer = new RecordingIncremental();
-  provide(container, 'maintainer', maintainer, 'test');
-  provide(container, 'metric', new FakeMetric('taylor', 1), 'test');
-  provide(container, 'slicer', fakeSemanticSlicer(), 'test');
+  const maintainer = new RecordingMaintainer('incremental', incrementalAnswer);
+  const container = studyTestContainer(maintainer);
   provide(container, 'slicer', fakeDeepArcSlicer(), 'test');
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'incremental-study-'));
   let trainedModels = 0;
   const options: IncrementalStudyOptions = {
     container,
-    settings,
+    settings: TINY_STUDY_SETTINGS,
     seeds: [1, 2],
     loadData: async () => data,
     taskAModel: async (_setting, seed) => {

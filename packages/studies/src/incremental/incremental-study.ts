@@ -1,24 +1,26 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import {
   checkInteger,
   checkNumberInRange,
-  componentLookup,
   type LabeledDataset,
-  loadSlice,
-  NeuronModel,
-  type ProgressListener,
+  type NeuronModel,
   resolveComponent,
-  saveSlice,
   type Slice,
   UsageError,
 } from '@neusemslice/core';
 import { classSubset, samplePerClass } from '@neusemslice/data';
 import type { DependencyContainer } from 'tsyringe';
-import { CheckpointStore } from '../shared/checkpoint-store';
+import { cachedSlice } from '../shared/cached-slice';
+import { studyReportBase } from '../shared/report-header';
 import type { StudySetting } from '../shared/settings';
-import { ensureTrainedModel } from '../shared/trained-models';
+import { maintainPoint, runStudyLoop } from '../shared/study-loop';
+import {
+  checkSettingsAndSeeds,
+  type StudyBaseOptions,
+  type StudyData,
+} from '../shared/study-options';
+import { studyOriginal } from '../shared/trained-models';
 import { type IncrementalStudyFiles, writeIncrementalReport } from './incremental-report';
 import { type IncrementalVariant, TABLE6_VARIANTS } from './paper-table6';
 
@@ -40,15 +42,13 @@ export const DEFAULT_INCREMENTAL_TRAINING: Readonly<IncrementalStudyTraining> = 
   fisherSamples: 500,
 };
 
-export interface IncrementalStudyOptions {
+export interface IncrementalStudyOptions extends StudyBaseOptions {
   /** Holds the metric, the slicers (semantic, deeparc) and the `incremental` maintainer. */
   container: DependencyContainer;
-  settings: readonly StudySetting[];
   /** One task-A model (and slice) per seed; figures are mean ± std over seeds. */
   seeds: readonly number[];
   /** Rows of the table; default every row of Table 6 and EWC. */
   variants?: readonly IncrementalVariant[];
-  loadData: (setting: StudySetting) => Promise<{ train: LabeledDataset; test: LabeledDataset }>;
   /** Task-A models, slices and the checkpoint of finished runs are kept here (resumable). */
   cacheDir: string;
   /** Where incremental-table6.{csv,md} and incremental-table6-runs.csv go. */
@@ -72,13 +72,9 @@ export interface IncrementalStudyOptions {
   taskAModel?: (
     setting: StudySetting,
     seed: number,
-    data: { train: LabeledDataset; test: LabeledDataset },
+    data: StudyData,
     taskA: readonly number[],
   ) => Promise<tf.LayersModel>;
-  command?: string;
-  backend?: string;
-  onProgress?: ProgressListener;
-  log?: (line: string) => void;
 }
 
 /** One finished run: a setting, seed and variant. */
@@ -119,9 +115,7 @@ interface StudyPlan {
 }
 
 function checkPlan(options: IncrementalStudyOptions): StudyPlan {
-  if (options.settings.length === 0) throw new UsageError('settings: give at least one setting');
-  if (options.seeds.length === 0) throw new UsageError('seeds: give at least one seed');
-  options.seeds.forEach((seed) => checkInteger('seed', seed, 0));
+  checkSettingsAndSeeds(options);
   const variants = options.variants ?? TABLE6_VARIANTS;
   if (variants.length === 0) throw new UsageError('variants: give at least one variant');
   resolveComponent(options.container, 'maintainer', 'incremental');
@@ -173,137 +167,89 @@ export async function runIncrementalStudy(
   const plan = checkPlan(options);
   const variants = options.variants ?? TABLE6_VARIANTS;
   const { container, log } = options;
-  fs.mkdirSync(options.cacheDir, { recursive: true });
-  const store = new CheckpointStore<IncrementalPoint>(
-    path.join(options.cacheDir, 'incremental-table6.checkpoint.json'),
-    JSON.stringify(plan),
-  );
   const maintainer = resolveComponent(container, 'maintainer', 'incremental');
-  const points: IncrementalPoint[] = [];
-  const totalRuns = options.settings.length * options.seeds.length * variants.length;
-  let runsDone = 0;
-  for (const setting of options.settings) {
-    let data: { train: LabeledDataset; test: LabeledDataset } | undefined;
-    for (const seed of options.seeds) {
-      const keys = variants.map((variant) => pointKey(setting.id, seed, variant.id));
-      if (keys.every((key) => store.has(key))) {
-        points.push(...keys.map((key) => store.get(key) as IncrementalPoint));
-        runsDone += keys.length;
-        continue;
-      }
-      data ??= await options.loadData(setting);
-      const taskA = plan.taskA ?? firstHalf(data.train.numClasses);
-      const original = options.taskAModel
-        ? await options.taskAModel(setting, seed, data, taskA)
-        : await taskAModel(setting, seed, data, taskA, options);
-      try {
-        const model = new NeuronModel(original);
-        const slice = await taskASlice(model, setting, seed, data.train, taskA, plan, options);
-        const trainData =
-          plan.trainPerClass === undefined
-            ? data.train
-            : samplePerClass(data.train, plan.trainPerClass, seed);
-        for (const variant of variants) {
-          const point = await store.getOrCompute(
-            pointKey(setting.id, seed, variant.id),
-            async () => {
-              log?.(`${setting.label} seed ${seed}: ${variant.label}`);
-              const report = await maintainer.maintain({
-                model,
-                slice,
-                trainData,
-                testData: data?.test as LabeledDataset,
-                options: {
-                  strategy: variant.strategy,
-                  ...variant.options,
-                  taskA,
-                  ...(plan.taskB ? { taskB: plan.taskB } : {}),
-                  epochs: plan.training.epochs,
-                  learningRate: plan.training.learningRate,
-                  batchSize: plan.training.batchSize,
-                  seed,
-                  ...(variant.strategy === 'ewc'
-                    ? {
-                        ewcLambda: plan.training.ewcLambda,
-                        fisherSamples: plan.training.fisherSamples,
-                      }
-                    : {}),
-                  ...(plan.testSamples !== undefined ? { testSamples: plan.testSamples } : {}),
-                },
-                components: componentLookup(container),
-                onProgress: options.onProgress,
-              });
-              report.model?.dispose();
-              const figures = report.figures;
-              return {
-                setting: setting.id,
+  const taskAOf = (data: StudyData) => plan.taskA ?? firstHalf(data.train.numClasses);
+  const { points } = await runStudyLoop<IncrementalPoint>(options, {
+    checkpoint: 'incremental-table6.checkpoint.json',
+    plan,
+    keys: (setting, seed) => variants.map((variant) => pointKey(setting.id, seed, variant.id)),
+    original: (setting, seed, data) =>
+      options.taskAModel
+        ? options.taskAModel(setting, seed, data, taskAOf(data))
+        : studyOriginal({ cacheDir: options.cacheDir, log }, setting, seed, data, {
+            classes: taskAOf(data),
+            onProgress: options.onProgress,
+          }),
+    task: 'study incremental',
+    figures: (point) => ({ taskA: point.taskA, taskB: point.taskB, mean: point.mean }),
+    run: async ({ setting, seed, data, model, point }) => {
+      const taskA = taskAOf(data);
+      const slice = await taskASlice(model, setting, seed, data.train, taskA, plan, options);
+      const trainData =
+        plan.trainPerClass === undefined
+          ? data.train
+          : samplePerClass(data.train, plan.trainPerClass, seed);
+      for (const variant of variants) {
+        await point(pointKey(setting.id, seed, variant.id), async () => {
+          log?.(`${setting.label} seed ${seed}: ${variant.label}`);
+          const report = await maintainPoint(
+            maintainer,
+            {
+              model,
+              slice,
+              trainData,
+              testData: data.test,
+              options: {
+                strategy: variant.strategy,
+                ...variant.options,
+                taskA,
+                ...(plan.taskB ? { taskB: plan.taskB } : {}),
+                epochs: plan.training.epochs,
+                learningRate: plan.training.learningRate,
+                batchSize: plan.training.batchSize,
                 seed,
-                variant: variant.id,
-                taskA: figures.taskA,
-                taskB: figures.taskB,
-                mean: figures.mean,
-                bwt: figures.bwt,
-                taskABefore: figures.taskABefore,
-                taskAIncremental: figures.taskAIncremental,
-                taskBIncremental: figures.taskBIncremental,
-                seconds: figures.seconds,
-                trainSeconds: figures.trainSeconds,
-                trainedShare: figures.trainedShare,
-                bytesKeptFromTaskA: figures.bytesKeptFromTaskA,
-                ...(figures.redundantLayers !== undefined
-                  ? { redundantLayers: figures.redundantLayers }
+                ...(variant.strategy === 'ewc'
+                  ? {
+                      ewcLambda: plan.training.ewcLambda,
+                      fisherSamples: plan.training.fisherSamples,
+                    }
                   : {}),
-              };
+                ...(plan.testSamples !== undefined ? { testSamples: plan.testSamples } : {}),
+              },
             },
+            options,
           );
-          points.push(point);
-          runsDone++;
-          options.onProgress?.({
-            task: 'study incremental',
-            done: runsDone,
-            total: totalRuns,
-            figures: { taskA: point.taskA, taskB: point.taskB, mean: point.mean },
-          });
-        }
-      } finally {
-        original.dispose();
+          const figures = report.figures;
+          return {
+            setting: setting.id,
+            seed,
+            variant: variant.id,
+            taskA: figures.taskA,
+            taskB: figures.taskB,
+            mean: figures.mean,
+            bwt: figures.bwt,
+            taskABefore: figures.taskABefore,
+            taskAIncremental: figures.taskAIncremental,
+            taskBIncremental: figures.taskBIncremental,
+            seconds: figures.seconds,
+            trainSeconds: figures.trainSeconds,
+            trainedShare: figures.trainedShare,
+            bytesKeptFromTaskA: figures.bytesKeptFromTaskA,
+            ...(figures.redundantLayers !== undefined
+              ? { redundantLayers: figures.redundantLayers }
+              : {}),
+          };
+        });
       }
-    }
-  }
-  fs.mkdirSync(options.outDir, { recursive: true });
+    },
+  });
   const files = writeIncrementalReport({
-    outDir: options.outDir,
+    ...studyReportBase(options, startedAt, 'runIncrementalStudy (library call)'),
     points,
-    settings: options.settings,
-    seeds: options.seeds,
     variants,
     plan: { ...plan },
-    command: options.command ?? 'runIncrementalStudy (library call)',
-    backend: options.backend,
-    startedAt: new Date(startedAt),
-    elapsedSeconds: (Date.now() - startedAt) / 1000,
   });
   return { points, files, elapsedSeconds: (Date.now() - startedAt) / 1000 };
-}
-
-async function taskAModel(
-  setting: StudySetting,
-  seed: number,
-  data: { train: LabeledDataset; test: LabeledDataset },
-  taskA: readonly number[],
-  options: IncrementalStudyOptions,
-): Promise<tf.LayersModel> {
-  const trained = await ensureTrainedModel({
-    setting,
-    seed,
-    train: data.train,
-    test: data.test,
-    cacheDir: options.cacheDir,
-    classes: taskA,
-    onProgress: options.onProgress,
-    log: options.log,
-  });
-  return trained.model;
 }
 
 /** The task-A slice of a setting and seed, from the cache when made for the same weights. */
@@ -320,18 +266,14 @@ async function taskASlice(
     options.cacheDir,
     `${setting.id}-classes-${taskA.join('_')}-seed-${seed}-taylor-semantic-theta-${plan.theta}-${plan.slicingPerClass}pc.slice.json`,
   );
-  if (fs.existsSync(file)) {
-    const cached = loadSlice(file);
-    if (cached.model.weightsSha256 === model.fingerprint().weightsSha256) return cached;
-  }
-  options.log?.(`${setting.label} seed ${seed}: slicing task A with taylor + semantic`);
-  const slice = await resolveComponent(options.container, 'slicer', 'semantic').slice({
-    model,
-    data: samplePerClass(classSubset(train, taskA), plan.slicingPerClass, seed),
-    metric: resolveComponent(options.container, 'metric', 'taylor'),
-    options: { theta: plan.theta },
-    onProgress: options.onProgress,
+  return cachedSlice(file, model, () => {
+    options.log?.(`${setting.label} seed ${seed}: slicing task A with taylor + semantic`);
+    return resolveComponent(options.container, 'slicer', 'semantic').slice({
+      model,
+      data: samplePerClass(classSubset(train, taskA), plan.slicingPerClass, seed),
+      metric: resolveComponent(options.container, 'metric', 'taylor'),
+      options: { theta: plan.theta },
+      onProgress: options.onProgress,
+    });
   });
-  saveSlice(file, slice);
-  return slice;
 }

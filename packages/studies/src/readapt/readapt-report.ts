@@ -1,14 +1,17 @@
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { writeFileAtomic } from '@neusemslice/core';
 import { toCsv } from '../csv';
+import {
+  type StudyReportBase,
+  type StudyReportFiles,
+  studyReportHeader,
+} from '../shared/report-header';
 import type { StudySetting } from '../shared/settings';
 import {
   formatMeanStd,
   formatPercentMeanStd,
   markdownTable,
   type MeanStd,
-  meanStd,
+  meanStdOf,
 } from '../shared/summary-stats';
 import {
   PAPER_STRATEGY_LABELS,
@@ -18,25 +21,15 @@ import {
 } from './paper-table5';
 import { type ReadaptPoint, type ReadaptStudyPlan, retrainingEpochs } from './readapt-study';
 
-export interface ReadaptStudyFiles {
-  csv: string;
-  runsCsv: string;
-  markdown: string;
-}
+/** readapt-table5.csv (per setting, attack and strategy), its -runs.csv and its .md. */
+export type ReadaptStudyFiles = StudyReportFiles;
 
-export interface ReadaptReportInput {
-  outDir: string;
+export interface ReadaptReportInput extends StudyReportBase {
   points: readonly ReadaptPoint[];
-  settings: readonly StudySetting[];
-  seeds: readonly number[];
   plan: ReadaptStudyPlan;
   /** Runs not done, listed as such. */
   missing: readonly string[];
   notes: readonly string[];
-  command: string;
-  backend?: string;
-  startedAt: Date;
-  elapsedSeconds: number;
 }
 
 /** Mean ± std over seeds of one setting, attack and strategy. */
@@ -53,16 +46,17 @@ export interface ReadaptCell {
 }
 
 export function readaptCell(points: readonly ReadaptPoint[]): ReadaptCell {
-  const of = (pick: (point: ReadaptPoint) => number) => meanStd(points.map(pick));
   return {
     runs: points.length,
-    tpr: of((point) => point.tpr),
-    ra: of((point) => point.ra),
-    raa: of((point) => point.raa),
-    cleanAccuracy: of((point) => point.cleanAccuracy),
-    seconds: of((point) => point.seconds),
-    robustAccuracyBefore: of((point) => point.robustAccuracyBefore),
-    cleanAccuracyBefore: of((point) => point.cleanAccuracyBefore),
+    ...meanStdOf(points, [
+      'tpr',
+      'ra',
+      'raa',
+      'cleanAccuracy',
+      'seconds',
+      'robustAccuracyBefore',
+      'cleanAccuracyBefore',
+    ]),
     trainedBlocks: [...new Set(points.map((point) => point.trainedBlocks))]
       .filter((blocks) => blocks.length > 0)
       .join(' / '),
@@ -71,11 +65,6 @@ export function readaptCell(points: readonly ReadaptPoint[]): ReadaptCell {
 
 function percent(share: number): string {
   return `${(100 * share).toFixed(2)}%`;
-}
-
-function machineLine(): string {
-  const cpus = os.cpus();
-  return `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.arch()}, Node ${process.version}`;
 }
 
 /**
@@ -126,18 +115,7 @@ export function readaptVerdicts(cells: Partial<Record<Table5Strategy, ReadaptCel
 /** Writes readapt-table5.csv, readapt-table5-runs.csv and readapt-table5.md. */
 export function writeReadaptReport(input: ReadaptReportInput): ReadaptStudyFiles {
   const { plan, points } = input;
-  const files: ReadaptStudyFiles = {
-    csv: path.join(input.outDir, 'readapt-table5.csv'),
-    runsCsv: path.join(input.outDir, 'readapt-table5-runs.csv'),
-    markdown: path.join(input.outDir, 'readapt-table5.md'),
-  };
-  const provenance = [
-    `command: ${input.command}`,
-    `seeds: ${input.seeds.join(', ')}`,
-    `backend: ${input.backend ?? 'not given'}`,
-    `machine: ${machineLine()}`,
-    `date: ${input.startedAt.toISOString()}`,
-  ].join(' | ');
+  const { files, provenance, machine } = studyReportHeader(input, 'readapt-table5');
 
   const groups: {
     setting: StudySetting;
@@ -258,7 +236,7 @@ export function writeReadaptReport(input: ReadaptReportInput): ReadaptStudyFiles
     '',
     `Command: \`${input.command}\``,
     '',
-    `Seeds: ${input.seeds.join(', ')} · backend: ${input.backend ?? 'not given'} · machine: ${machineLine()} · date ${input.startedAt.toISOString().slice(0, 10)} · study time ${(input.elapsedSeconds / 60).toFixed(1)} min (runs resumed from the checkpoint count as zero)`,
+    `Seeds: ${input.seeds.join(', ')} · backend: ${input.backend ?? 'not given'} · machine: ${machine} · date ${input.startedAt.toISOString().slice(0, 10)} · study time ${(input.elapsedSeconds / 60).toFixed(1)} min (runs resumed from the checkpoint count as zero)`,
     '',
     ...input.notes.flatMap((note) => [note, '']),
     '## Setup and budget',

@@ -2,42 +2,18 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import {
-  type Attack,
-  type Maintainer,
-  type MaintenanceRequest,
-  provide,
-  sliceSize,
-} from '@neusemslice/core';
-import { createTestContainer, makeSeparableDataset, makeTinyMlp } from '@neusemslice/core/testing';
+import { type Attack, type MaintenanceRequest, provide, sliceSize } from '@neusemslice/core';
+import { makeTinyMlp } from '@neusemslice/core/testing';
 import { parseStudyCsv } from '../__fixtures__/csv-parse';
-import { FakeMetric, fakeSemanticSlicer } from '../__fixtures__/fake-components';
-import type { StudySetting } from '../shared/settings';
+import {
+  RecordingMaintainer,
+  studyTestContainer,
+  TINY_STUDY_SETTINGS,
+  tinyStudyData,
+} from '../__fixtures__/study-fixtures';
 import { runReadaptStudy, type ReadaptStudyOptions } from './readapt-study';
 
-const data = {
-  train: makeSeparableDataset({
-    samplesPerClass: 10,
-    numClasses: 3,
-    inputShape: [4, 4, 1],
-    seed: 5,
-  }),
-  test: makeSeparableDataset({ samplesPerClass: 5, numClasses: 3, inputShape: [4, 4, 1], seed: 6 }),
-};
-const tinySetting = (id: string, label: string): StudySetting => ({
-  id,
-  label,
-  model: 'mlp',
-  dataset: 'mnist',
-  epochs: 1,
-  batchSize: 16,
-  learningRate: 0.01,
-});
-// Ids of real settings, so the paper column (MLP-MNIST) and its absence (LeNet-5) both show.
-const settings = [
-  tinySetting('mlp-mnist', 'MLP-MNIST'),
-  tinySetting('lenet5-fashion-mnist', 'LeNet5-FMNIST'),
-];
+const data = tinyStudyData({ numClasses: 3, trainPerClass: 10, testPerClass: 5 });
 
 const attack = (name: string): Attack => ({
   name,
@@ -46,46 +22,39 @@ const attack = (name: string): Attack => ({
 });
 
 /**
- * Stands in for the `readapt` maintainer: records the requests and answers figures that depend on
- * the strategy and seed, so the study's bookkeeping is what is tested. NeuSemSlice's RA is 5
- * points under full training's (a loss the report must spell out).
+ * Stands in for the `readapt` maintainer's answer: figures that depend on the strategy and seed,
+ * so the study's bookkeeping is what is tested. NeuSemSlice's RA is 5 points under full
+ * training's (a loss the report must spell out).
  */
-class RecordingReadapt implements Maintainer {
-  readonly name = 'readapt';
-  readonly description = 'test stand-in';
-  readonly requests: MaintenanceRequest[] = [];
-  async maintain(request: MaintenanceRequest) {
-    this.requests.push(request);
-    const seed = request.options.seed as number;
-    const strategy = request.options.strategy as string;
-    const { critical, total } = sliceSize(request.slice);
-    const ra = { full: 0.9, deeparc: 0.8, neusemslice: 0.85, 'neusemslice+deeparc': 0.7 }[
-      strategy
-    ] as number;
-    return {
-      figures: {
-        tpr: strategy === 'full' ? 1 : critical / total,
-        ra: ra + seed / 100,
-        raa: 0.1,
-        robustAccuracyBefore: 0.05,
-        cleanAccuracy: 0.9,
-        cleanAccuracyBefore: 0.95,
-        seconds: 2,
-      },
-      details: { trainedBlocks: strategy.includes('deeparc') ? ['fc1'] : [] },
-    };
-  }
+function readaptAnswer(request: MaintenanceRequest) {
+  const seed = request.options.seed as number;
+  const strategy = request.options.strategy as string;
+  const { critical, total } = sliceSize(request.slice);
+  const ra = { full: 0.9, deeparc: 0.8, neusemslice: 0.85, 'neusemslice+deeparc': 0.7 }[
+    strategy
+  ] as number;
+  return {
+    figures: {
+      tpr: strategy === 'full' ? 1 : critical / total,
+      ra: ra + seed / 100,
+      raa: 0.1,
+      robustAccuracyBefore: 0.05,
+      cleanAccuracy: 0.9,
+      cleanAccuracyBefore: 0.95,
+      seconds: 2,
+    },
+    details: { trainedBlocks: strategy.includes('deeparc') ? ['fc1'] : [] },
+  };
 }
 
-function studyOptions(directory: string, readapt: RecordingReadapt): ReadaptStudyOptions {
-  const container = createTestContainer();
-  provide(container, 'maintainer', readapt, 'test');
-  provide(container, 'metric', new FakeMetric('taylor', 1), 'test');
-  provide(container, 'slicer', fakeSemanticSlicer(), 'test');
+const recordingReadapt = () => new RecordingMaintainer('readapt', readaptAnswer);
+
+function studyOptions(directory: string, readapt: RecordingMaintainer): ReadaptStudyOptions {
+  const container = studyTestContainer(readapt);
   for (const name of ['fgsm', 'pgd']) provide(container, 'attack', attack(name), 'test');
   return {
     container,
-    settings,
+    settings: TINY_STUDY_SETTINGS,
     seeds: [1, 2],
     loadData: async () => data,
     originalModel: async (_setting, seed) => makeTinyMlp({ seed }),
@@ -106,7 +75,7 @@ describe('runReadaptStudy', () => {
   afterEach(() => fs.rmSync(directory, { recursive: true, force: true }));
 
   it('runs every setting × seed × attack × strategy and writes Table 5 beside the paper', async () => {
-    const readapt = new RecordingReadapt();
+    const readapt = recordingReadapt();
     const result = await runReadaptStudy(studyOptions(directory, readapt));
     expect(readapt.requests).toHaveLength(2 * 2 * 2 * 4);
     expect(result.points).toHaveLength(32);
@@ -131,7 +100,7 @@ describe('runReadaptStudy', () => {
   });
 
   it('resumes from the checkpoint and can write the tables from finished runs only', async () => {
-    const readapt = new RecordingReadapt();
+    const readapt = recordingReadapt();
     await runReadaptStudy({ ...studyOptions(directory, readapt), seeds: [1] });
     expect(readapt.requests).toHaveLength(16);
     const reportOnly = await runReadaptStudy({
@@ -146,7 +115,7 @@ describe('runReadaptStudy', () => {
   });
 
   it('refuses an unknown attack or strategy before running anything', async () => {
-    const readapt = new RecordingReadapt();
+    const readapt = recordingReadapt();
     const options = studyOptions(directory, readapt);
     await expect(runReadaptStudy({ ...options, attacks: ['cw'] })).rejects.toThrow(/cw/);
     await expect(runReadaptStudy({ ...options, strategies: ['half' as never] })).rejects.toThrow(

@@ -1,24 +1,18 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
-import {
-  checkInteger,
-  checkNumberInRange,
-  componentLookup,
-  type LabeledDataset,
-  loadSlice,
-  NeuronModel,
-  type ProgressListener,
-  resolveComponent,
-  saveSlice,
-  type Slice,
-  UsageError,
-} from '@neusemslice/core';
-import { samplePerClass } from '@neusemslice/data';
+import { checkInteger, checkNumberInRange, resolveComponent, UsageError } from '@neusemslice/core';
 import type { DependencyContainer } from 'tsyringe';
-import { CheckpointStore } from '../shared/checkpoint-store';
+import { studySlice } from '../shared/cached-slice';
+import { studyReportBase } from '../shared/report-header';
 import type { StudySetting } from '../shared/settings';
-import { ensureTrainedModel } from '../shared/trained-models';
+import { maintainPoint, runStudyLoop } from '../shared/study-loop';
+import {
+  checkSettingsAndSeeds,
+  checkSlicing,
+  checkTestSamples,
+  type OriginalStudyOptions,
+  type StudySlicing,
+  firstSamples,
+} from '../shared/study-options';
+import { studyOriginal } from '../shared/trained-models';
 import { TABLE5_STRATEGIES, type Table5Strategy } from './paper-table5';
 import { type ReadaptStudyFiles, writeReadaptReport } from './readapt-report';
 
@@ -52,38 +46,18 @@ export const DEFAULT_STUDY_RETRAINING: Readonly<StudyRetraining> = {
   steps: 40,
 };
 
-export interface ReadaptStudyOptions {
+export interface ReadaptStudyOptions extends OriginalStudyOptions {
   /** Holds the metric, the slicer, the attacks and the `readapt` maintainer. */
   container: DependencyContainer;
-  settings: readonly StudySetting[];
-  /** One original model (and slice) per seed; figures are mean ± std over seeds. */
-  seeds: readonly number[];
   /** Attack names; default fgsm and pgd. */
   attacks?: readonly string[];
   /** Strategies; default the four of Table 5. */
   strategies?: readonly Table5Strategy[];
-  loadData: (setting: StudySetting) => Promise<{ train: LabeledDataset; test: LabeledDataset }>;
-  /** Trained originals are cached here, with the slices and the checkpoint of finished runs. */
-  cacheDir: string;
   /** Where readapt-table5.{csv,md} and readapt-table5-runs.csv go. */
   outDir: string;
-  /** Default 'taylor'. */
-  metric?: string;
-  /** Default 'semantic'. */
-  slicer?: string;
-  /** Default { theta: 0.95 }. */
-  slicerOptions?: Record<string, unknown>;
-  /** Training samples per class to slice on (seeded); default 500. */
-  slicingPerClass?: number;
   retraining?: Partial<StudyRetraining>;
   /** Clean accuracy on the first n test samples only; default all. */
   testSamples?: number;
-  /** The trained original of a setting and seed; default `ensureTrainedModel` with the cache. */
-  originalModel?: (
-    setting: StudySetting,
-    seed: number,
-    data: { train: LabeledDataset; test: LabeledDataset },
-  ) => Promise<tf.LayersModel>;
   /**
    * Write the report from the runs already in the checkpoint, computing nothing; runs not done
    * are listed in the Markdown as not run.
@@ -91,10 +65,6 @@ export interface ReadaptStudyOptions {
   reportOnly?: boolean;
   /** Extra lines for the Markdown (e.g. how the checkpointed runs were made). */
   notes?: readonly string[];
-  command?: string;
-  backend?: string;
-  onProgress?: ProgressListener;
-  log?: (line: string) => void;
 }
 
 /** One finished run: a setting, seed, attack and strategy. */
@@ -123,21 +93,15 @@ export interface ReadaptStudyResult {
 }
 
 /** Checked study settings, also the checkpoint's configuration. */
-export interface ReadaptStudyPlan {
+export interface ReadaptStudyPlan extends StudySlicing {
   attacks: string[];
   strategies: Table5Strategy[];
-  metric: string;
-  slicer: string;
-  slicerOptions: Record<string, unknown>;
-  slicingPerClass: number;
   retraining: StudyRetraining;
   testSamples?: number;
 }
 
 function checkPlan(options: ReadaptStudyOptions): ReadaptStudyPlan {
-  if (options.settings.length === 0) throw new UsageError('settings: give at least one setting');
-  if (options.seeds.length === 0) throw new UsageError('seeds: give at least one seed');
-  options.seeds.forEach((seed) => checkInteger('seed', seed, 0));
+  checkSettingsAndSeeds(options);
   const attacks = [...(options.attacks ?? ['fgsm', 'pgd'])];
   if (attacks.length === 0) throw new UsageError('attacks: give at least one attack');
   for (const attack of attacks) resolveComponent(options.container, 'attack', attack);
@@ -150,10 +114,7 @@ function checkPlan(options: ReadaptStudyOptions): ReadaptStudyPlan {
       );
     }
   }
-  const metric = options.metric ?? 'taylor';
-  const slicer = options.slicer ?? 'semantic';
-  resolveComponent(options.container, 'metric', metric);
-  resolveComponent(options.container, 'slicer', slicer);
+  const slicing = checkSlicing(options);
   const retraining: StudyRetraining = {
     ...DEFAULT_STUDY_RETRAINING,
     ...(options.retraining ?? {}),
@@ -169,15 +130,9 @@ function checkPlan(options: ReadaptStudyOptions): ReadaptStudyPlan {
   return {
     attacks,
     strategies,
-    metric,
-    slicer,
-    slicerOptions: { ...(options.slicerOptions ?? { theta: 0.95 }) },
-    slicingPerClass: checkInteger('slicingPerClass', options.slicingPerClass ?? 500, 1),
+    ...slicing,
     retraining,
-    testSamples:
-      options.testSamples === undefined
-        ? undefined
-        : checkInteger('testSamples', options.testSamples, 1),
+    testSamples: checkTestSamples(options.testSamples),
   };
 }
 
@@ -187,14 +142,6 @@ export function retrainingEpochs(retraining: StudyRetraining, setting: StudySett
 
 function pointKey(setting: string, seed: number, attack: string, strategy: string): string {
   return `${setting}|seed=${seed}|${attack}|${strategy}`;
-}
-
-function firstSamples(data: LabeledDataset, count: number | undefined): LabeledDataset {
-  if (count === undefined || count >= data.size) return data;
-  return data.subset(
-    Int32Array.from({ length: count }, (_, index) => index),
-    `${data.name}[0:${count}]`,
-  );
 }
 
 /**
@@ -207,161 +154,77 @@ export async function runReadaptStudy(options: ReadaptStudyOptions): Promise<Rea
   const startedAt = Date.now();
   const plan = checkPlan(options);
   const { container, log } = options;
-  fs.mkdirSync(options.cacheDir, { recursive: true });
-  const store = new CheckpointStore<ReadaptPoint>(
-    path.join(options.cacheDir, 'readapt-table5.checkpoint.json'),
-    JSON.stringify(plan),
-  );
   const readapt = resolveComponent(container, 'maintainer', 'readapt');
-  const points: ReadaptPoint[] = [];
-  const totalRuns =
-    options.settings.length * options.seeds.length * plan.attacks.length * plan.strategies.length;
-  let runsDone = 0;
-  const missing: string[] = [];
-  for (const setting of options.settings) {
-    let data: { train: LabeledDataset; test: LabeledDataset } | undefined;
-    const epochs = retrainingEpochs(plan.retraining, setting);
-    for (const seed of options.seeds) {
-      const keys = plan.attacks.flatMap((attack) =>
+  const { points, missing } = await runStudyLoop<ReadaptPoint>(options, {
+    checkpoint: 'readapt-table5.checkpoint.json',
+    plan,
+    keys: (setting, seed) =>
+      plan.attacks.flatMap((attack) =>
         plan.strategies.map((strategy) => pointKey(setting.id, seed, attack, strategy)),
-      );
-      if (keys.every((key) => store.has(key))) {
-        points.push(...keys.map((key) => store.get(key) as ReadaptPoint));
-        runsDone += keys.length;
-        continue;
-      }
-      if (options.reportOnly) {
-        for (const key of keys) {
-          if (store.has(key)) points.push(store.get(key) as ReadaptPoint);
-          else missing.push(key);
-        }
-        continue;
-      }
-      data ??= await options.loadData(setting);
+      ),
+    original: (setting, seed, data) => studyOriginal(options, setting, seed, data),
+    task: 'study readapt',
+    figures: (point) => ({ tpr: point.tpr, ra: point.ra, raa: point.raa }),
+    reportOnly: options.reportOnly,
+    run: async ({ setting, seed, data, model, point }) => {
+      const epochs = retrainingEpochs(plan.retraining, setting);
       const testData = firstSamples(data.test, plan.testSamples);
-      const original: tf.LayersModel = options.originalModel
-        ? await options.originalModel(setting, seed, data)
-        : (
-            await ensureTrainedModel({
-              setting,
-              seed,
-              train: data.train,
-              test: data.test,
-              cacheDir: options.cacheDir,
-              log,
-            })
-          ).model;
-      try {
-        const model = new NeuronModel(original);
-        const slice = await sliceOf(model, setting, seed, data.train, plan, options);
-        for (const attack of plan.attacks) {
-          for (const strategy of plan.strategies) {
-            const point = await store.getOrCompute(
-              pointKey(setting.id, seed, attack, strategy),
-              async () => {
-                log?.(`${setting.label} seed ${seed}: ${attack}, strategy ${strategy}`);
-                const { retraining } = plan;
-                const report = await readapt.maintain({
-                  model,
-                  slice,
-                  trainData: data?.train as LabeledDataset,
-                  testData,
-                  options: {
-                    attack,
-                    strategy,
-                    epochs,
-                    learningRate: retraining.learningRate,
-                    optimizer: retraining.optimizer,
-                    batchSize: retraining.batchSize,
-                    samples: retraining.samples,
-                    epsilon: retraining.epsilon,
-                    stepSize: retraining.stepSize,
-                    steps: retraining.steps,
-                    seed,
-                  },
-                  components: componentLookup(container),
-                  onProgress: options.onProgress,
-                });
-                report.model?.dispose();
-                const figures = report.figures;
-                return {
-                  setting: setting.id,
-                  seed,
+      const slice = await studySlice(model, setting, seed, data.train, plan, options);
+      for (const attack of plan.attacks) {
+        for (const strategy of plan.strategies) {
+          await point(pointKey(setting.id, seed, attack, strategy), async () => {
+            log?.(`${setting.label} seed ${seed}: ${attack}, strategy ${strategy}`);
+            const { retraining } = plan;
+            const report = await maintainPoint(
+              readapt,
+              {
+                model,
+                slice,
+                trainData: data.train,
+                testData,
+                options: {
                   attack,
                   strategy,
                   epochs,
-                  tpr: figures.tpr,
-                  ra: figures.ra,
-                  raa: figures.raa,
-                  robustAccuracyBefore: figures.robustAccuracyBefore,
-                  cleanAccuracy: figures.cleanAccuracy,
-                  cleanAccuracyBefore: figures.cleanAccuracyBefore,
-                  seconds: figures.seconds,
-                  trainedBlocks: ((report.details?.trainedBlocks as string[]) ?? []).join(' '),
-                };
+                  learningRate: retraining.learningRate,
+                  optimizer: retraining.optimizer,
+                  batchSize: retraining.batchSize,
+                  samples: retraining.samples,
+                  epsilon: retraining.epsilon,
+                  stepSize: retraining.stepSize,
+                  steps: retraining.steps,
+                  seed,
+                },
               },
+              options,
             );
-            points.push(point);
-            runsDone++;
-            options.onProgress?.({
-              task: 'study readapt',
-              done: runsDone,
-              total: totalRuns,
-              figures: { tpr: point.tpr, ra: point.ra, raa: point.raa },
-            });
-          }
+            const figures = report.figures;
+            return {
+              setting: setting.id,
+              seed,
+              attack,
+              strategy,
+              epochs,
+              tpr: figures.tpr,
+              ra: figures.ra,
+              raa: figures.raa,
+              robustAccuracyBefore: figures.robustAccuracyBefore,
+              cleanAccuracy: figures.cleanAccuracy,
+              cleanAccuracyBefore: figures.cleanAccuracyBefore,
+              seconds: figures.seconds,
+              trainedBlocks: ((report.details?.trainedBlocks as string[]) ?? []).join(' '),
+            };
+          });
         }
-      } finally {
-        original.dispose();
       }
-    }
-  }
-  fs.mkdirSync(options.outDir, { recursive: true });
+    },
+  });
   const files = writeReadaptReport({
-    outDir: options.outDir,
+    ...studyReportBase(options, startedAt, 'runReadaptStudy (library call)'),
     points,
-    settings: options.settings,
-    seeds: options.seeds,
     plan,
     missing,
     notes: options.notes ?? [],
-    command: options.command ?? 'runReadaptStudy (library call)',
-    backend: options.backend,
-    startedAt: new Date(startedAt),
-    elapsedSeconds: (Date.now() - startedAt) / 1000,
   });
   return { points, missing, files, elapsedSeconds: (Date.now() - startedAt) / 1000 };
-}
-
-/** The setting's slice for a seed, from the cache when it was made before (same model). */
-async function sliceOf(
-  model: NeuronModel,
-  setting: StudySetting,
-  seed: number,
-  train: LabeledDataset,
-  plan: ReadaptStudyPlan,
-  options: ReadaptStudyOptions,
-): Promise<Slice> {
-  const optionsPart = Object.entries(plan.slicerOptions)
-    .map(([name, value]) => `${name}-${String(value)}`)
-    .join('-');
-  const file = path.join(
-    options.cacheDir,
-    `${setting.id}-seed-${seed}-${plan.metric}-${plan.slicer}-${optionsPart}-${plan.slicingPerClass}pc.slice.json`,
-  );
-  const fingerprint = model.fingerprint();
-  if (fs.existsSync(file)) {
-    const cached = loadSlice(file);
-    if (cached.model.weightsSha256 === fingerprint.weightsSha256) return cached;
-  }
-  options.log?.(`${setting.label} seed ${seed}: slicing with ${plan.metric} + ${plan.slicer}`);
-  const slice = await resolveComponent(options.container, 'slicer', plan.slicer).slice({
-    model,
-    data: samplePerClass(train, plan.slicingPerClass, seed),
-    metric: resolveComponent(options.container, 'metric', plan.metric),
-    options: { ...plan.slicerOptions },
-    onProgress: options.onProgress,
-  });
-  saveSlice(file, slice);
-  return slice;
 }

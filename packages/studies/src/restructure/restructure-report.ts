@@ -1,14 +1,17 @@
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { writeFileAtomic } from '@neusemslice/core';
 import { toCsv } from '../csv';
+import {
+  type StudyReportBase,
+  type StudyReportFiles,
+  studyReportHeader,
+} from '../shared/report-header';
 import type { StudySetting } from '../shared/settings';
 import {
   formatMeanStd,
   formatPercentMeanStd,
   markdownTable,
   type MeanStd,
-  meanStd,
+  meanStdOf,
 } from '../shared/summary-stats';
 import {
   PAPER_PRUNER_LABELS,
@@ -18,13 +21,8 @@ import {
 } from './paper-table4';
 import type { RestructurePoint } from './restructure-study';
 
-export interface RestructureStudyFiles {
-  /** Mean ± std per setting, pruner and variant, with the paper's figures. */
-  csv: string;
-  /** One row per run (setting, seed, pruner, variant). */
-  runsCsv: string;
-  markdown: string;
-}
+/** restructure-table4.csv (per setting, pruner and variant), its -runs.csv and its .md. */
+export type RestructureStudyFiles = StudyReportFiles;
 
 /** What the report states about how the figures were made. */
 export interface RestructureReportPlan {
@@ -46,17 +44,10 @@ export interface RestructureReportPlan {
   stepBySetting: Record<string, number>;
 }
 
-export interface RestructureReportInput {
-  outDir: string;
+export interface RestructureReportInput extends StudyReportBase {
   points: readonly RestructurePoint[];
-  settings: readonly StudySetting[];
-  seeds: readonly number[];
   pruners: readonly string[];
   plan: RestructureReportPlan;
-  command: string;
-  backend?: string;
-  startedAt: Date;
-  elapsedSeconds: number;
 }
 
 /** Mean ± std of one setting, pruner and variant over seeds. */
@@ -83,15 +74,16 @@ export function restructureCell(
   points: readonly RestructurePoint[],
   tolerance: number,
 ): RestructureCell {
-  const of = (pick: (point: RestructurePoint) => number) => meanStd(points.map(pick));
   return {
-    compressionRate: of((point) => point.compressionRate),
-    iterations: of((point) => point.iterations),
-    testAccuracy: of((point) => point.testAccuracy),
-    originalTestAccuracy: of((point) => point.originalTestAccuracy),
-    sliceCompressionRate: of((point) => point.sliceCompressionRate),
-    slicedTestAccuracy: of((point) => point.slicedTestAccuracy),
-    recoveredTestAccuracy: of((point) => point.recoveredTestAccuracy),
+    ...meanStdOf(points, [
+      'compressionRate',
+      'iterations',
+      'testAccuracy',
+      'originalTestAccuracy',
+      'sliceCompressionRate',
+      'slicedTestAccuracy',
+      'recoveredTestAccuracy',
+    ]),
     runsAtCap: points.filter((point) => point.stopReason === 'max-iterations').length,
     runsOutsideTolerance: points.filter(
       // A hair of slack for float rounding of shares.
@@ -144,26 +136,10 @@ export function restructureVerdict(
   return `slice + ${label} does **not** beat ${label} alone on CR or NI ${figures}.${capped}`;
 }
 
-function machineLine(): string {
-  const cpus = os.cpus();
-  return `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.arch()}, Node ${process.version}`;
-}
-
 /** Writes restructure-table4.csv, restructure-table4-runs.csv and restructure-table4.md. */
 export function writeRestructureReport(input: RestructureReportInput): RestructureStudyFiles {
   const { plan, points } = input;
-  const files: RestructureStudyFiles = {
-    csv: path.join(input.outDir, 'restructure-table4.csv'),
-    runsCsv: path.join(input.outDir, 'restructure-table4-runs.csv'),
-    markdown: path.join(input.outDir, 'restructure-table4.md'),
-  };
-  const provenance = [
-    `command: ${input.command}`,
-    `seeds: ${input.seeds.join(', ')}`,
-    `backend: ${input.backend ?? 'not given'}`,
-    `machine: ${machineLine()}`,
-    `date: ${input.startedAt.toISOString()}`,
-  ].join(' | ');
+  const { files, provenance, machine } = studyReportHeader(input, 'restructure-table4');
 
   const cells: {
     setting: StudySetting;
@@ -286,7 +262,7 @@ export function writeRestructureReport(input: RestructureReportInput): Restructu
     '',
     `Command: \`${input.command}\``,
     `Seeds: ${input.seeds.join(', ')} (one trained original and one slice per seed; figures are mean ± std over seeds) · backend ${input.backend ?? 'not given'}`,
-    `Machine: ${machineLine()} · date ${input.startedAt.toISOString().slice(0, 10)} · compute time of the ${points.length} runs ${(points.reduce((sum, point) => sum + point.seconds, 0) / 60).toFixed(1)} min (this invocation: ${(input.elapsedSeconds / 60).toFixed(1)} min, finished runs are read from the checkpoint)`,
+    `Machine: ${machine} · date ${input.startedAt.toISOString().slice(0, 10)} · compute time of the ${points.length} runs ${(points.reduce((sum, point) => sum + point.seconds, 0) / 60).toFixed(1)} min (this invocation: ${(input.elapsedSeconds / 60).toFixed(1)} min, finished runs are read from the checkpoint)`,
     '',
     '**Method.** Each iteration prunes a share p of the *remaining* dense and conv kernel weights',
     `(p = ${Object.entries(plan.stepBySetting)

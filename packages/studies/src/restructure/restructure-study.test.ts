@@ -1,98 +1,60 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  type Maintainer,
-  type MaintenanceRequest,
-  type Pruner,
-  provide,
-  sliceSize,
-} from '@neusemslice/core';
-import { createTestContainer, makeSeparableDataset, makeTinyMlp } from '@neusemslice/core/testing';
+import { type MaintenanceRequest, type Pruner, provide, sliceSize } from '@neusemslice/core';
+import { makeTinyMlp } from '@neusemslice/core/testing';
 import { parseStudyCsv } from '../__fixtures__/csv-parse';
-import { FakeMetric, fakeSemanticSlicer } from '../__fixtures__/fake-components';
-import type { StudySetting } from '../shared/settings';
+import {
+  RecordingMaintainer,
+  studyTestContainer,
+  TINY_STUDY_SETTINGS,
+  tinyStudyData,
+} from '../__fixtures__/study-fixtures';
 import { runRestructureStudy, type RestructureStudyOptions } from './restructure-study';
 
-const data = {
-  train: makeSeparableDataset({
-    samplesPerClass: 20,
-    numClasses: 3,
-    inputShape: [4, 4, 1],
-    seed: 5,
-  }),
-  test: makeSeparableDataset({
-    samplesPerClass: 10,
-    numClasses: 3,
-    inputShape: [4, 4, 1],
-    seed: 6,
-  }),
-};
-const tinySetting = (id: string, label: string): StudySetting => ({
-  id,
-  label,
-  model: 'mlp',
-  dataset: 'mnist',
-  epochs: 1,
-  batchSize: 16,
-  learningRate: 0.01,
-});
-// Ids of real settings, so the paper column (MLP-MNIST) and its absence (LeNet-5) both show.
-const settings = [
-  tinySetting('mlp-mnist', 'MLP-MNIST'),
-  tinySetting('lenet5-fashion-mnist', 'LeNet5-FMNIST'),
-];
+const data = tinyStudyData({ numClasses: 3, trainPerClass: 20, testPerClass: 10 });
 
 function pruner(name: string): Pruner {
   return { name, description: 'test', prune: () => ({}) };
 }
 
 /**
- * Stands in for the `prune` maintainer: records what it is asked and answers figures that depend
- * on the slice it gets, so the study's bookkeeping is what is tested. With the slice it reports
- * a higher CR but more iterations (a mixed result the report must spell out).
+ * Stands in for the `prune` maintainer's answer: figures that depend on the slice it gets, so the
+ * study's bookkeeping is what is tested. With the slice it reports a higher CR but more
+ * iterations (a mixed result the report must spell out).
  */
-class RecordingPrune implements Maintainer {
-  readonly name = 'prune';
-  readonly description = 'test stand-in';
-  readonly requests: MaintenanceRequest[] = [];
-  async maintain(request: MaintenanceRequest) {
-    this.requests.push(request);
-    const { critical, total } = sliceSize(request.slice);
-    const sliceShare = 1 - critical / total;
-    const seed = request.options.seed as number;
-    const original = request.options.originalTestAccuracy as number;
-    // In LeNet's setting (step 0.05), seed 2's slice costs more than δ: no iteration is kept.
-    const sliceTooCostly = sliceShare > 0 && request.options.step === 0.05 && seed === 2;
-    return {
-      figures: {
-        compressionRate: 0.5 + sliceShare / 2 + seed / 100,
-        iterations: sliceShare > 0 ? 6 : 5,
-        testAccuracy: sliceTooCostly ? original - 0.05 : original,
-        slicedTestAccuracy: 0.95,
-        recoveredTestAccuracy: 0.96,
-        sliceCompressionRate: sliceShare / 2,
-        parametersBefore: 100,
-        parametersAfter: 50,
-        seconds: 1,
-      },
-      details: { stopReason: sliceShare > 0 ? 'tolerance' : 'max-iterations' },
-    };
-  }
+function pruneAnswer(request: MaintenanceRequest) {
+  const { critical, total } = sliceSize(request.slice);
+  const sliceShare = 1 - critical / total;
+  const seed = request.options.seed as number;
+  const original = request.options.originalTestAccuracy as number;
+  // In LeNet's setting (step 0.05), seed 2's slice costs more than δ: no iteration is kept.
+  const sliceTooCostly = sliceShare > 0 && request.options.step === 0.05 && seed === 2;
+  return {
+    figures: {
+      compressionRate: 0.5 + sliceShare / 2 + seed / 100,
+      iterations: sliceShare > 0 ? 6 : 5,
+      testAccuracy: sliceTooCostly ? original - 0.05 : original,
+      slicedTestAccuracy: 0.95,
+      recoveredTestAccuracy: 0.96,
+      sliceCompressionRate: sliceShare / 2,
+      parametersBefore: 100,
+      parametersAfter: 50,
+      seconds: 1,
+    },
+    details: { stopReason: sliceShare > 0 ? 'tolerance' : 'max-iterations' },
+  };
 }
 
 function setup() {
-  const container = createTestContainer();
-  const prune = new RecordingPrune();
-  provide(container, 'maintainer', prune, 'test');
-  provide(container, 'metric', new FakeMetric('taylor', 1), 'test');
-  provide(container, 'slicer', fakeSemanticSlicer(), 'test');
+  const prune = new RecordingMaintainer('prune', pruneAnswer);
+  const container = studyTestContainer(prune);
   for (const name of ['lamp', 'erk']) provide(container, 'pruner', pruner(name), 'test');
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'restructure-study-'));
   let trainedModels = 0;
   const options: RestructureStudyOptions = {
     container,
-    settings,
+    settings: TINY_STUDY_SETTINGS,
     seeds: [1, 2],
     pruners: ['lamp', 'erk'],
     loadData: async () => data,

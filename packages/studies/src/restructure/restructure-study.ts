@@ -1,26 +1,27 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
 import {
   checkInteger,
   checkNumberInRange,
-  componentLookup,
   createSlice,
   evaluateAccuracy,
-  type LabeledDataset,
-  loadSlice,
-  NeuronModel,
-  type ProgressListener,
+  type NeuronModel,
   resolveComponent,
-  saveSlice,
   type Slice,
   UsageError,
 } from '@neusemslice/core';
-import { samplePerClass } from '@neusemslice/data';
 import type { DependencyContainer } from 'tsyringe';
-import { CheckpointStore } from '../shared/checkpoint-store';
+import { studySlice } from '../shared/cached-slice';
+import { studyReportBase } from '../shared/report-header';
 import type { StudySetting } from '../shared/settings';
-import { ensureTrainedModel } from '../shared/trained-models';
+import { maintainPoint, runStudyLoop } from '../shared/study-loop';
+import {
+  checkSettingsAndSeeds,
+  checkSlicing,
+  checkTestSamples,
+  firstSamples,
+  type OriginalStudyOptions,
+  type StudySlicing,
+} from '../shared/study-options';
+import { studyOriginal } from '../shared/trained-models';
 import { RESTRUCTURE_VARIANTS, type RestructureVariant } from './paper-table4';
 import { type RestructureStudyFiles, writeRestructureReport } from './restructure-report';
 
@@ -49,28 +50,13 @@ export const DEFAULT_STUDY_FINE_TUNE: Readonly<StudyFineTune> = {
   batchSize: 128,
 };
 
-export interface RestructureStudyOptions {
+export interface RestructureStudyOptions extends OriginalStudyOptions {
   /** Holds the metric, slicer, pruners and the `prune` and `restructure` maintainers. */
   container: DependencyContainer;
-  settings: readonly StudySetting[];
-  /** One original model (and slice) per seed; figures are mean ± std over seeds. */
-  seeds: readonly number[];
   /** Pruner names; default the four of Table 4. */
   pruners?: readonly string[];
-  /** Loads a setting's train and test splits. */
-  loadData: (setting: StudySetting) => Promise<{ train: LabeledDataset; test: LabeledDataset }>;
-  /** Trained originals are cached here, with the slices and the checkpoint of finished points. */
-  cacheDir: string;
   /** Where restructure-table4.{csv,md} and restructure-table4-runs.csv go. */
   outDir: string;
-  /** Default 'taylor'. */
-  metric?: string;
-  /** Default 'semantic'. */
-  slicer?: string;
-  /** Default { theta: 0.95 }. */
-  slicerOptions?: Record<string, unknown>;
-  /** Training samples per class to slice on (seeded); default 500 (as `neusemslice slice`). */
-  slicingPerClass?: number;
   /** Share p per iteration; default `defaultPruningStep(setting)`. */
   step?: number;
   /** δ in accuracy points; default 1. */
@@ -78,19 +64,6 @@ export interface RestructureStudyOptions {
   /** Iteration cap of each run; default 15. */
   maxIterations?: number;
   fineTune?: Partial<StudyFineTune>;
-  /** Evaluate on the first n test samples only; default all. */
-  testSamples?: number;
-  /** The trained original of a setting and seed; default `ensureTrainedModel` with the cache. */
-  originalModel?: (
-    setting: StudySetting,
-    seed: number,
-    data: { train: LabeledDataset; test: LabeledDataset },
-  ) => Promise<tf.LayersModel>;
-  /** Recorded in the outputs. */
-  command?: string;
-  backend?: string;
-  onProgress?: ProgressListener;
-  log?: (line: string) => void;
 }
 
 /** One finished run: a setting, seed, pruner and variant. */
@@ -121,12 +94,8 @@ export interface RestructureStudyResult {
 }
 
 /** Checked study settings, also the checkpoint's configuration. */
-interface StudyPlan {
+interface StudyPlan extends StudySlicing {
   pruners: string[];
-  metric: string;
-  slicer: string;
-  slicerOptions: Record<string, unknown>;
-  slicingPerClass: number;
   step?: number;
   tolerance: number;
   maxIterations: number;
@@ -135,26 +104,18 @@ interface StudyPlan {
 }
 
 function checkPlan(options: RestructureStudyOptions): StudyPlan {
-  if (options.settings.length === 0) throw new UsageError('settings: give at least one setting');
-  if (options.seeds.length === 0) throw new UsageError('seeds: give at least one seed');
-  options.seeds.forEach((seed) => checkInteger('seed', seed, 0));
+  checkSettingsAndSeeds(options);
   const pruners = [...(options.pruners ?? TABLE4_PRUNERS)];
   if (pruners.length === 0) throw new UsageError('pruners: give at least one pruner');
   for (const pruner of pruners) resolveComponent(options.container, 'pruner', pruner);
   resolveComponent(options.container, 'maintainer', 'prune');
-  const metric = options.metric ?? 'taylor';
-  const slicer = options.slicer ?? 'semantic';
-  resolveComponent(options.container, 'metric', metric);
-  resolveComponent(options.container, 'slicer', slicer);
+  const slicing = checkSlicing(options);
   const fineTune = { ...DEFAULT_STUDY_FINE_TUNE, ...(options.fineTune ?? {}) };
   checkInteger('fineTune.samples', fineTune.samples, 1);
   checkInteger('fineTune.epochs', fineTune.epochs, 1);
   return {
     pruners,
-    metric,
-    slicer,
-    slicerOptions: { ...(options.slicerOptions ?? { theta: 0.95 }) },
-    slicingPerClass: checkInteger('slicingPerClass', options.slicingPerClass ?? 500, 1),
+    ...slicing,
     step:
       options.step === undefined
         ? undefined
@@ -162,10 +123,7 @@ function checkPlan(options: RestructureStudyOptions): StudyPlan {
     tolerance: checkNumberInRange('tolerance', options.tolerance ?? 1, 0, 100),
     maxIterations: checkInteger('maxIterations', options.maxIterations ?? 15, 1),
     fineTune,
-    testSamples:
-      options.testSamples === undefined
-        ? undefined
-        : checkInteger('testSamples', options.testSamples, 1),
+    testSamples: checkTestSamples(options.testSamples),
   };
 }
 
@@ -189,14 +147,6 @@ function pointKey(setting: string, seed: number, pruner: string, variant: string
   return `${setting}|seed=${seed}|${pruner}|${variant}`;
 }
 
-function firstSamples(data: LabeledDataset, count: number | undefined): LabeledDataset {
-  if (count === undefined || count >= data.size) return data;
-  return data.subset(
-    Int32Array.from({ length: count }, (_, index) => index),
-    `${data.name}[0:${count}]`,
-  );
-}
-
 /**
  * The restructuring study of paper §5.3 (RQ2, Table 4): for each setting and seed, a trained
  * original and its slice (Taylor + semantic, Θ = 0.95 by default); then for each pruner,
@@ -210,127 +160,80 @@ export async function runRestructureStudy(
   const startedAt = Date.now();
   const plan = checkPlan(options);
   const { container, log } = options;
-  fs.mkdirSync(options.cacheDir, { recursive: true });
-  const store = new CheckpointStore<RestructurePoint>(
-    path.join(options.cacheDir, 'restructure-table4.checkpoint.json'),
-    JSON.stringify(plan),
-  );
   const prune = resolveComponent(container, 'maintainer', 'prune');
-  const points: RestructurePoint[] = [];
-  const totalRuns =
-    options.settings.length *
-    options.seeds.length *
-    plan.pruners.length *
-    RESTRUCTURE_VARIANTS.length;
-  let runsDone = 0;
-  for (const setting of options.settings) {
-    const step = plan.step ?? defaultPruningStep(setting);
-    let data: { train: LabeledDataset; test: LabeledDataset } | undefined;
-    for (const seed of options.seeds) {
-      const keys = plan.pruners.flatMap((pruner) =>
+  const { points } = await runStudyLoop<RestructurePoint>(options, {
+    checkpoint: 'restructure-table4.checkpoint.json',
+    plan,
+    keys: (setting, seed) =>
+      plan.pruners.flatMap((pruner) =>
         RESTRUCTURE_VARIANTS.map((variant) => pointKey(setting.id, seed, pruner, variant)),
-      );
-      if (keys.every((key) => store.has(key))) {
-        points.push(...keys.map((key) => store.get(key) as RestructurePoint));
-        runsDone += keys.length;
-        continue;
-      }
-      data ??= await options.loadData(setting);
+      ),
+    original: (setting, seed, data) => studyOriginal(options, setting, seed, data),
+    task: 'study restructure',
+    figures: (point) => ({
+      compressionRate: point.compressionRate,
+      iterations: point.iterations,
+      testAccuracy: point.testAccuracy,
+    }),
+    run: async ({ setting, seed, data, model, point }) => {
+      const step = plan.step ?? defaultPruningStep(setting);
       const testData = firstSamples(data.test, plan.testSamples);
-      const original = options.originalModel
-        ? await options.originalModel(setting, seed, data)
-        : (
-            await ensureTrainedModel({
-              setting,
-              seed,
-              train: data.train,
-              test: data.test,
-              cacheDir: options.cacheDir,
-              log,
-            })
-          ).model;
-      try {
-        const model = new NeuronModel(original);
-        const originalTestAccuracy = (await evaluateAccuracy(model, testData, { batchSize: 512 }))
-          .accuracy;
-        const slice = await sliceOf(model, setting, seed, data.train, plan, options);
-        for (const pruner of plan.pruners) {
-          for (const variant of RESTRUCTURE_VARIANTS) {
-            const point = await store.getOrCompute(
-              pointKey(setting.id, seed, pruner, variant),
-              async () => {
-                log?.(
-                  `${setting.label} seed ${seed}: ${pruner} ${variant === 'slice' ? 'after the slice' : 'alone'}`,
-                );
-                const report = await prune.maintain({
-                  model,
-                  slice: variant === 'slice' ? slice : keepEverything(model),
-                  trainData: data?.train as LabeledDataset,
-                  testData,
-                  options: {
-                    pruner,
-                    step,
-                    tolerance: plan.tolerance,
-                    maxIterations: plan.maxIterations,
-                    fineTune: plan.fineTune,
-                    seed,
-                    originalTestAccuracy,
-                  },
-                  components: componentLookup(container),
-                  onProgress: options.onProgress,
-                });
-                report.model?.dispose();
-                const figures = report.figures;
-                return {
-                  setting: setting.id,
-                  seed,
-                  pruner,
-                  variant,
-                  compressionRate: figures.compressionRate,
-                  iterations: figures.iterations,
-                  testAccuracy: figures.testAccuracy,
-                  originalTestAccuracy,
-                  slicedTestAccuracy: figures.slicedTestAccuracy,
-                  recoveredTestAccuracy: figures.recoveredTestAccuracy,
-                  sliceCompressionRate: figures.sliceCompressionRate,
-                  parametersBefore: figures.parametersBefore,
-                  parametersAfter: figures.parametersAfter,
-                  stopReason: String(report.details?.stopReason ?? ''),
-                  seconds: figures.seconds,
-                };
-              },
+      const originalTestAccuracy = (await evaluateAccuracy(model, testData, { batchSize: 512 }))
+        .accuracy;
+      const slice = await studySlice(model, setting, seed, data.train, plan, options);
+      for (const pruner of plan.pruners) {
+        for (const variant of RESTRUCTURE_VARIANTS) {
+          await point(pointKey(setting.id, seed, pruner, variant), async () => {
+            log?.(
+              `${setting.label} seed ${seed}: ${pruner} ${variant === 'slice' ? 'after the slice' : 'alone'}`,
             );
-            points.push(point);
-            runsDone++;
-            options.onProgress?.({
-              task: 'study restructure',
-              done: runsDone,
-              total: totalRuns,
-              figures: {
-                compressionRate: point.compressionRate,
-                iterations: point.iterations,
-                testAccuracy: point.testAccuracy,
+            const report = await maintainPoint(
+              prune,
+              {
+                model,
+                slice: variant === 'slice' ? slice : keepEverything(model),
+                trainData: data.train,
+                testData,
+                options: {
+                  pruner,
+                  step,
+                  tolerance: plan.tolerance,
+                  maxIterations: plan.maxIterations,
+                  fineTune: plan.fineTune,
+                  seed,
+                  originalTestAccuracy,
+                },
               },
-            });
-          }
+              options,
+            );
+            const figures = report.figures;
+            return {
+              setting: setting.id,
+              seed,
+              pruner,
+              variant,
+              compressionRate: figures.compressionRate,
+              iterations: figures.iterations,
+              testAccuracy: figures.testAccuracy,
+              originalTestAccuracy,
+              slicedTestAccuracy: figures.slicedTestAccuracy,
+              recoveredTestAccuracy: figures.recoveredTestAccuracy,
+              sliceCompressionRate: figures.sliceCompressionRate,
+              parametersBefore: figures.parametersBefore,
+              parametersAfter: figures.parametersAfter,
+              stopReason: String(report.details?.stopReason ?? ''),
+              seconds: figures.seconds,
+            };
+          });
         }
-      } finally {
-        original.dispose();
       }
-    }
-  }
-  fs.mkdirSync(options.outDir, { recursive: true });
+    },
+  });
   const files = writeRestructureReport({
-    outDir: options.outDir,
+    ...studyReportBase(options, startedAt, 'runRestructureStudy (library call)'),
     points,
-    settings: options.settings,
-    seeds: options.seeds,
     pruners: plan.pruners,
     plan: { ...plan, stepBySetting: stepsBySetting(options.settings, plan.step) },
-    command: options.command ?? 'runRestructureStudy (library call)',
-    backend: options.backend,
-    startedAt: new Date(startedAt),
-    elapsedSeconds: (Date.now() - startedAt) / 1000,
   });
   return { points, files, elapsedSeconds: (Date.now() - startedAt) / 1000 };
 }
@@ -339,37 +242,4 @@ function stepsBySetting(settings: readonly StudySetting[], step?: number): Recor
   return Object.fromEntries(
     settings.map((setting) => [setting.label, step ?? defaultPruningStep(setting)]),
   );
-}
-
-/** The setting's slice for a seed, from the cache when it was made before (same model). */
-async function sliceOf(
-  model: NeuronModel,
-  setting: StudySetting,
-  seed: number,
-  train: LabeledDataset,
-  plan: StudyPlan,
-  options: RestructureStudyOptions,
-): Promise<Slice> {
-  const optionsPart = Object.entries(plan.slicerOptions)
-    .map(([name, value]) => `${name}-${String(value)}`)
-    .join('-');
-  const file = path.join(
-    options.cacheDir,
-    `${setting.id}-seed-${seed}-${plan.metric}-${plan.slicer}-${optionsPart}-${plan.slicingPerClass}pc.slice.json`,
-  );
-  const fingerprint = model.fingerprint();
-  if (fs.existsSync(file)) {
-    const cached = loadSlice(file);
-    if (cached.model.weightsSha256 === fingerprint.weightsSha256) return cached;
-  }
-  options.log?.(`${setting.label} seed ${seed}: slicing with ${plan.metric} + ${plan.slicer}`);
-  const slice = await resolveComponent(options.container, 'slicer', plan.slicer).slice({
-    model,
-    data: samplePerClass(train, plan.slicingPerClass, seed),
-    metric: resolveComponent(options.container, 'metric', plan.metric),
-    options: { ...plan.slicerOptions },
-    onProgress: options.onProgress,
-  });
-  saveSlice(file, slice);
-  return slice;
 }

@@ -2,7 +2,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CheckpointStore } from './checkpoint-store';
-import { formatMeanStd, formatPercentMeanStd, markdownTable, meanStd } from './summary-stats';
+import {
+  formatMeanStd,
+  formatPercentMeanStd,
+  markdownTable,
+  meanStd,
+  meanStdOf,
+} from './summary-stats';
 import { parseSettings, studySetting } from './settings';
 
 describe('meanStd', () => {
@@ -44,5 +50,19 @@ describe('CheckpointStore', () => {
     expect(() => new CheckpointStore(file, 'config-2')).toThrow(/another configuration/);
     fs.writeFileSync(file, '{"configuration":');
     expect(() => new CheckpointStore(file, 'config-1')).toThrow(/not valid JSON/);
+  });
+});
+
+describe('meanStdOf', () => {
+  it('gives mean ± std of each named field', () => {
+    const cell = meanStdOf(
+      [
+        { a: 1, b: 10 },
+        { a: 3, b: 10 },
+      ],
+      ['a', 'b'],
+    );
+    expect(cell.a.mean).toBe(2);
+    expect(cell.b).toEqual({ mean: 10, std: 0, count: 2 });
   });
 });

@@ -14,6 +14,21 @@ export function meanStd(values: readonly number[]): MeanStd {
   return { mean, std: Math.sqrt(variance), count };
 }
 
+/** The names of a point's number fields. */
+export type NumberField<Point> = {
+  [Field in keyof Point]-?: Point[Field] extends number ? Field : never;
+}[keyof Point];
+
+/** Mean ± std over the points of each named number field, e.g. a table cell over seeds. */
+export function meanStdOf<Point, Field extends NumberField<Point>>(
+  points: readonly Point[],
+  fields: readonly Field[],
+): Record<Field, MeanStd> {
+  return Object.fromEntries(
+    fields.map((field) => [field, meanStd(points.map((point) => point[field] as number))]),
+  ) as Record<Field, MeanStd>;
+}
+
 /** `12.34 ± 0.56%` for shares in [0, 1] (std left out for a single value). */
 export function formatPercentMeanStd(stats: MeanStd, digits = 2): string {
   if (stats.count === 0) return '–';

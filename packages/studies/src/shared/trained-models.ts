@@ -16,6 +16,7 @@ import {
   trainModel,
 } from '@neusemslice/models';
 import type { StudySetting } from './settings';
+import type { StudyData } from './study-options';
 
 export interface TrainedModelRequest {
   setting: StudySetting;
@@ -99,4 +100,36 @@ export async function ensureTrainedModel(request: TrainedModelRequest): Promise<
     ...(classes ? { classes: [...classes] } : {}),
   });
   return { model, testAccuracy: accuracy, directory, cached: false };
+}
+
+/**
+ * A study's original model of a setting and seed: the caller's `originalModel` when given, else
+ * `ensureTrainedModel` with the study's cache (and `request`'s classes and progress listener).
+ */
+export async function studyOriginal(
+  options: {
+    originalModel?: (
+      setting: StudySetting,
+      seed: number,
+      data: StudyData,
+    ) => Promise<tf.LayersModel>;
+    cacheDir: string;
+    log?: (line: string) => void;
+  },
+  setting: StudySetting,
+  seed: number,
+  data: StudyData,
+  request: Pick<TrainedModelRequest, 'classes' | 'onProgress'> = {},
+): Promise<tf.LayersModel> {
+  if (options.originalModel) return options.originalModel(setting, seed, data);
+  const trained = await ensureTrainedModel({
+    setting,
+    seed,
+    train: data.train,
+    test: data.test,
+    cacheDir: options.cacheDir,
+    ...request,
+    log: options.log,
+  });
+  return trained.model;
 }
