@@ -3,6 +3,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkOutputPath } from './output-path';
 
+// accessSync is wrapped so one test can simulate a directory this process may not write to.
+jest.mock('node:fs', () => {
+  const actual = jest.requireActual<typeof import('node:fs')>('node:fs');
+  return { ...actual, accessSync: jest.fn(actual.accessSync) };
+});
+
 describe('checkOutputPath', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'out-check-'));
   const modelDir = path.join(root, 'model');
@@ -47,5 +53,17 @@ describe('checkOutputPath', () => {
     expect(() =>
       checkOutputPath(path.join(sliceFile, 'x'), { optionName: 'out', kind: 'directory' }),
     ).toThrow(/is not a directory/);
+  });
+
+  it('refuses an output under a directory it cannot write to', () => {
+    // Root passes every permission check, so the file system's refusal is simulated.
+    const access = fs.accessSync as jest.MockedFunction<typeof fs.accessSync>;
+    access.mockImplementationOnce(() => {
+      throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    });
+    expect(() =>
+      checkOutputPath(path.join(root, 'locked', 'model'), { optionName: 'out', kind: 'directory' }),
+    ).toThrow(`--out ${path.join(root, 'locked', 'model')}: directory ${root} is not writable`);
+    expect(access).toHaveBeenCalledWith(root, fs.constants.W_OK);
   });
 });
