@@ -18,6 +18,7 @@ export * from './model/neuron-model';
 export * from './model/fingerprint';
 export * from './model/parameter-layout';
 export * from './model/evaluate';
+export * from './model/clone-model';
 // Slices
 export * from './slice/slice';
 export * from './slice/slice-file';

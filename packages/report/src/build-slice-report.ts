@@ -1,9 +1,9 @@
 import {
   assertSliceFitsLayers,
+  firstSamples,
   assertSliceMatchesModel,
   resolveComponent,
   sliceSize,
-  type LabeledDataset,
 } from '@neusemslice/core';
 import { samplePerClass } from '@neusemslice/data';
 import {
@@ -67,14 +67,6 @@ export interface SliceReport {
   /** One self-contained HTML page (scripts and data inline; no network needed to view it). */
   html: string;
   figures: SliceReportFigures;
-}
-
-function firstSamples(data: LabeledDataset, count: number): LabeledDataset {
-  if (count >= data.size) return data;
-  return data.subset(
-    Int32Array.from({ length: count }, (_, index) => index),
-    `${data.name}[0:${count}]`,
-  );
 }
 
 function percent(share: number | undefined): string {

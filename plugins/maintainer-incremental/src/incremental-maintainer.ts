@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import {
+  cloneModel,
+  firstSamples,
   assertSliceMatchesModel,
   type LabeledDataset,
   type Maintainer,
@@ -14,7 +16,6 @@ import {
 } from '@neusemslice/core';
 import { classSubset, samplePerClass } from '@neusemslice/data';
 import { epochOrder, trainModel, type TrainOptions } from '@neusemslice/models';
-import { cloneModel } from './clone-model';
 import { disposeAnchors, type EwcAnchor, ewcExtraLoss, fisherAnchors, fisherBytes } from './ewc';
 import { type IncrementalOptions, parseIncrementalOptions, PLUGIN } from './options';
 import { type TaskAccuracy, taskAccuracy } from './task-accuracy';
@@ -49,14 +50,6 @@ function isNeuSemSlice(options: IncrementalOptions): boolean {
 
 function sliceIsEmpty(slice: Slice): boolean {
   return Object.values(slice.critical).every((indices) => indices.length === 0);
-}
-
-function firstSamples(data: LabeledDataset, count: number | undefined): LabeledDataset {
-  if (count === undefined || count >= data.size) return data;
-  return data.subset(
-    Int32Array.from({ length: count }, (_, index) => index),
-    `${data.name}[0:${count}]`,
-  );
 }
 
 /** Task B's samples plus a seeded share of task A's, in data-set order. */

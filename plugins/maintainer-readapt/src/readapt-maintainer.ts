@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import {
+  cloneModel,
+  firstSamples,
   accuracyOnSet,
   type AdversarialSet,
   assertSliceMatchesModel,
@@ -8,7 +10,6 @@ import {
   crossEntropyFromLogits,
   disposeAdversarialSet,
   evaluateAccuracy,
-  type LabeledDataset,
   makeAdversarialSet,
   type MaintenanceReport,
   type MaintenanceRequest,
@@ -20,21 +21,12 @@ import {
 } from '@neusemslice/core';
 import { type ExtraLoss, trainModel } from '@neusemslice/models';
 import { type BlockSimilarity, blockSimilarities } from './block-similarity';
-import { cloneModel } from './clone-model';
 import { parseReadaptOptions, type ReadaptOptions } from './options';
 import { trainedParameters } from './trained-parameters';
 
 /** Seeds of the attacks made during training and of the re-attack, apart from the first set's. */
 const TRAINING_SEED_OFFSET = 1_000;
 const REATTACK_SEED_OFFSET = 500_000;
-
-function firstSamples(data: LabeledDataset, count: number): LabeledDataset {
-  if (count >= data.size) return data;
-  return data.subset(
-    Int32Array.from({ length: count }, (_, index) => index),
-    `${data.name}[0:${count}]`,
-  );
-}
 
 function attackOptionsOf(options: ReadaptOptions, seed: number): AttackOptions {
   return { epsilon: options.epsilon, stepSize: options.stepSize, steps: options.steps, seed };

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import {
   BACKEND_ENV_VARIABLE,
+  firstSamples as firstSamplesOf,
   type LabeledDataset,
   listComponents,
   resolveBackend,
@@ -209,14 +210,8 @@ export function firstSamples(
   optionName: string,
 ): LabeledDataset {
   if (options[optionName] === undefined) return data;
-  const count = Math.min(
-    data.size,
+  return firstSamplesOf(
+    data,
     numberOption(options, optionName, { min: 1, max: 1e9, integer: true }),
   );
-  return count === data.size
-    ? data
-    : data.subset(
-        Int32Array.from({ length: count }, (_, index) => index),
-        `${data.name}[0:${count}]`,
-      );
 }

@@ -44,3 +44,12 @@ export function indicesByClass(data: LabeledDataset): Int32Array[] {
   });
   return byClass;
 }
+
+/** The first `count` samples of a data set (all of it when `count` is undefined or larger). */
+export function firstSamples(data: LabeledDataset, count?: number): LabeledDataset {
+  if (count === undefined || count >= data.size) return data;
+  return data.subset(
+    Int32Array.from({ length: count }, (_, index) => index),
+    `${data.name}[0:${count}]`,
+  );
+}

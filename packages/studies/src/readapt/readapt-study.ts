@@ -1,4 +1,10 @@
-import { checkInteger, checkNumberInRange, resolveComponent, UsageError } from '@neusemslice/core';
+import {
+  checkInteger,
+  checkNumberInRange,
+  resolveComponent,
+  UsageError,
+  firstSamples,
+} from '@neusemslice/core';
 import type { DependencyContainer } from 'tsyringe';
 import { studySlice } from '../shared/cached-slice';
 import { studyReportBase } from '../shared/report-header';
@@ -10,7 +16,6 @@ import {
   checkTestSamples,
   type OriginalStudyOptions,
   type StudySlicing,
-  firstSamples,
 } from '../shared/study-options';
 import { studyOriginal } from '../shared/trained-models';
 import { TABLE5_STRATEGIES, type Table5Strategy } from './paper-table5';

@@ -7,6 +7,7 @@ import {
   resolveComponent,
   type Slice,
   UsageError,
+  firstSamples,
 } from '@neusemslice/core';
 import type { DependencyContainer } from 'tsyringe';
 import { studySlice } from '../shared/cached-slice';
@@ -17,7 +18,6 @@ import {
   checkSettingsAndSeeds,
   checkSlicing,
   checkTestSamples,
-  firstSamples,
   type OriginalStudyOptions,
   type StudySlicing,
 } from '../shared/study-options';

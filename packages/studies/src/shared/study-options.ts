@@ -95,12 +95,3 @@ export function checkSlicing(
 export function checkTestSamples(testSamples: number | undefined): number | undefined {
   return testSamples === undefined ? undefined : checkInteger('testSamples', testSamples, 1);
 }
-
-/** The first `count` samples of a split (all of it when undefined or larger). */
-export function firstSamples(data: LabeledDataset, count: number | undefined): LabeledDataset {
-  if (count === undefined || count >= data.size) return data;
-  return data.subset(
-    Int32Array.from({ length: count }, (_, index) => index),
-    `${data.name}[0:${count}]`,
-  );
-}

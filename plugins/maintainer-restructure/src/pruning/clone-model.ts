@@ -1,19 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 
-/**
- * An independent copy of a model (topology and weights, same layer names, so the weights keep
- * their stable names), for work that must leave the caller's model untouched.
- */
-export async function cloneModel(model: tf.LayersModel): Promise<tf.LayersModel> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (saved) => {
-      artifacts = saved;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return tf.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
-}
+export { cloneModel } from '@neusemslice/core';
 
 /** Number of parameters (every weight, trainable or not) of a model. */
 export function parameterCount(model: tf.LayersModel): number {

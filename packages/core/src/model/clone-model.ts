@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 /**
  * An independent copy of a model (topology and weights, same layer names, so the weights keep
- * their stable names `fc1/kernel`), for training that must leave the caller's model untouched.
+ * their stable names such as `fc1/kernel`), for work that must leave the caller's model untouched.
  */
 export async function cloneModel(model: tf.LayersModel): Promise<tf.LayersModel> {
   let artifacts: tf.io.ModelArtifacts | undefined;
