@@ -1,6 +1,8 @@
-"""Training throughput of the same MLP and LeNet-5 in PyTorch on the CPU, the peer users would
-otherwise pick. Prints one JSON object: {"torch": version, "threads": n, "mlp": samples/s, "lenet5": samples/s}.
-Run by `neusemslice bench backends` when Debian's python3-torch is installed."""
+"""Training and inference throughput of the same MLP and LeNet-5 in PyTorch on the CPU, the peer
+users would otherwise pick. Usage: torch_train.py [threads] [--quick].
+Prints one JSON object: {"torch": version, "threads": n, "mlp": training samples/s,
+"lenet5": training samples/s, "mlp_inference": samples/s, "lenet5_inference": samples/s}.
+Run by `neusemslice bench` when Debian's python3-torch is installed."""
 import json
 import sys
 import time
@@ -9,7 +11,10 @@ import torch
 from torch import nn
 
 torch.manual_seed(1)
-torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
+arguments = [argument for argument in sys.argv[1:] if not argument.startswith("--")]
+QUICK = "--quick" in sys.argv
+torch.set_num_threads(int(arguments[0]) if arguments else 1)
+BATCH = 128
 
 
 def mlp():
@@ -24,7 +29,7 @@ def lenet5():
     )
 
 
-def samples_per_second(model, batches, batch_size=128):
+def training_samples_per_second(model, batches, batch_size=BATCH):
     images = torch.rand(batches * batch_size, 1, 28, 28)
     labels = torch.randint(0, 10, (batches * batch_size,))
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -44,9 +49,34 @@ def samples_per_second(model, batches, batch_size=128):
     return batches * batch_size / (time.perf_counter() - start)
 
 
-print(json.dumps({
+def inference_samples_per_second(model, samples, batch_size=BATCH):
+    """One pass of the model over `samples` inputs (the MNIST test set's size), batch by batch."""
+    images = torch.rand(samples, 1, 28, 28)
+    model.eval()
+    with torch.no_grad():
+        model(images[:batch_size])  # warm-up
+        start = time.perf_counter()
+        for begin in range(0, samples, batch_size):
+            model(images[begin:begin + batch_size]).numpy()
+        return samples / (time.perf_counter() - start)
+
+
+def blas_library():
+    """The BLAS this process loaded (Debian switches it by alternatives: the reference libblas is
+    several times slower than OpenBLAS, which the figures assume)."""
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if "blas" in line}
+    names = sorted(path.split("/")[-2] if path.split("/")[-1].startswith("libblas") else path.split("/")[-1] for path in paths)
+    return ", ".join(names) or "unknown"
+
+
+result = {
     "torch": torch.__version__,
     "threads": torch.get_num_threads(),
-    "mlp": round(samples_per_second(mlp(), 60)),
-    "lenet5": round(samples_per_second(lenet5(), 30)),
-}))
+    "mlp": round(training_samples_per_second(mlp(), 10 if QUICK else 60)),
+    "lenet5": round(training_samples_per_second(lenet5(), 5 if QUICK else 30)),
+    "mlp_inference": round(inference_samples_per_second(mlp(), 2000 if QUICK else 10000)),
+    "lenet5_inference": round(inference_samples_per_second(lenet5(), 2000 if QUICK else 10000)),
+}
+result["blas"] = blas_library()
+print(json.dumps(result))

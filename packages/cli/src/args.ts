@@ -57,7 +57,7 @@ const NEGATIVE_NUMBER = /^-(\d|\.\d|Infinity$)/;
  * Writes `--name -1` as `--name=-1` for string options, so negative numbers reach the range
  * check (node's parseArgs would call them "ambiguous") and the user sees the allowed range.
  */
-function joinNegativeValues(argv: readonly string[], specs: OptionSpecs): string[] {
+export function joinNegativeValues(argv: readonly string[], specs: OptionSpecs): string[] {
   const joined: string[] = [];
   for (let index = 0; index < argv.length; index++) {
     const token = argv[index];

@@ -11,6 +11,11 @@ export interface CommandContext {
   commandLine: string;
   /** A child container with every installed plugin registered. */
   container: DependencyContainer;
+  /**
+   * Absolute paths of the modules of the user's plugins loaded for this run (`--plugin`, the
+   * config file), in load order: worker threads that rebuild the container register them too.
+   */
+  userPluginModules?: readonly string[];
 }
 
 export interface Command {

@@ -1,4 +1,4 @@
-import { type NeuSemSlicePlugin, registerPlugins } from '@neusemslice/core';
+import { listComponents, type NeuSemSlicePlugin, registerPlugins } from '@neusemslice/core';
 import backendCpu from '@neusemslice/backend-cpu';
 import backendNode from '@neusemslice/backend-node';
 import backendNodeGpu from '@neusemslice/backend-node-gpu';
@@ -49,7 +49,28 @@ export const cliPlugins: readonly NeuSemSlicePlugin[] = [
   maintainerIncremental,
 ];
 
-/** A fresh child container with the CLI's plugins, one per run. */
-export function createCliContainer(): DependencyContainer {
-  return registerPlugins(container.createChildContainer(), cliPlugins);
+/**
+ * Module paths of the CLI's plugins that provide a backend or a metric: what worker threads
+ * (parallel slicing) register. Leaving out the rest shortens each worker's start.
+ */
+export function cliPluginModules(): string[] {
+  return cliPlugins
+    .filter((plugin) => {
+      const scratch = registerPlugins(container.createChildContainer(), [plugin]);
+      return (
+        listComponents(scratch, 'backend').length > 0 ||
+        listComponents(scratch, 'metric').length > 0
+      );
+    })
+    .map((plugin) => require.resolve(plugin.name));
+}
+
+/**
+ * A fresh child container with the CLI's plugins, one per run, and then the user's own
+ * (`--plugin`, the config file); a user plugin reusing a built-in name is refused by core.
+ */
+export function createCliContainer(
+  userPlugins: readonly NeuSemSlicePlugin[] = [],
+): DependencyContainer {
+  return registerPlugins(container.createChildContainer(), [...cliPlugins, ...userPlugins]);
 }

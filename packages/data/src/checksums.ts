@@ -82,10 +82,18 @@ export function checkDigest(
   source: string,
   decodedBytes: Uint8Array,
 ): void {
+  checkDigestHex(dataset, canonicalName, source, sha256Hex(decodedBytes));
+}
+
+/** checkDigest for a digest already computed (e.g. while streaming the file). */
+export function checkDigestHex(
+  dataset: DatasetName,
+  canonicalName: string,
+  source: string,
+  actual: string,
+): void {
   const expected = KNOWN_SHA256[dataset][canonicalName];
-  if (!expected) return;
-  const actual = sha256Hex(decodedBytes);
-  if (actual === expected) return;
+  if (!expected || actual === expected) return;
   const identified = identifyDigest(actual);
   throw new UsageError(
     `${source}: SHA-256 of the decoded ${dataset} file ${canonicalName} is ${actual}, expected ${expected}` +

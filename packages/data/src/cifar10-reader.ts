@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import { UsageError } from '@neusemslice/core';
 import { readDecodedFile } from './file-bytes';
 import { InMemoryDataset } from './in-memory-dataset';
-import { byteToUnit } from './pixel-scale';
 
 export const CIFAR10_CLASS_NAMES: readonly string[] = [
   'airplane',
@@ -42,7 +41,8 @@ export function countCifar10Records({ fileName, bytes }: CifarBatchBytes): numbe
 /**
  * Builds one data set from CIFAR-10 binary batch files (e.g. data_batch_1..5.bin), in order.
  * Channel-first records are rearranged to channel-last [32, 32, 3] (the layout tfjs convolutions
- * expect) and scaled to [0, 1], straight into one array without intermediate copies.
+ * expect), straight into one byte array without intermediate copies; the data set scales the
+ * bytes to [0, 1] per batch.
  */
 export function cifar10FromBatches(
   name: string,
@@ -50,7 +50,7 @@ export function cifar10FromBatches(
 ): InMemoryDataset {
   const counts = batches.map(countCifar10Records);
   const total = counts.reduce((sum, count) => sum + count, 0);
-  const pixels = new Float32Array(total * PIXELS_PER_IMAGE);
+  const pixels = new Uint8Array(total * PIXELS_PER_IMAGE);
   const labels = new Int32Array(total);
   let image = 0;
   batches.forEach(({ fileName, bytes }, batch) => {
@@ -65,7 +65,7 @@ export function cifar10FromBatches(
       for (let channel = 0; channel < CHANNELS; channel++) {
         const plane = start + 1 + channel * SIDE * SIDE;
         for (let pixel = 0; pixel < SIDE * SIDE; pixel++) {
-          pixels[output + pixel * CHANNELS + channel] = byteToUnit(bytes[plane + pixel]);
+          pixels[output + pixel * CHANNELS + channel] = bytes[plane + pixel];
         }
       }
     }

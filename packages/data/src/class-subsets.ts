@@ -1,9 +1,4 @@
-import {
-  type LabeledBatch,
-  type LabeledDataset,
-  UsageError,
-  indicesByClass,
-} from '@neusemslice/core';
+import { type LabeledBatch, type LabeledDataset, UsageError } from '@neusemslice/core';
 import { checkSeed, mulberry32, shuffleInPlace, shuffledIndices } from './seeded-random';
 
 /**
@@ -17,27 +12,53 @@ export function samplePerClass<T extends LabeledDataset>(
   perClass: number,
   seed: number,
 ): ReturnType<T['subset']> {
+  const sorted = perClassIndices(data.labels(), data.numClasses, perClass, seed, data.name);
+  return data.subset(sorted, `${data.name}/${perClass}-per-class-seed-${seed}`) as ReturnType<
+    T['subset']
+  >;
+}
+
+/**
+ * The ascending sample indices samplePerClass picks, from the labels alone: so a loader can
+ * read only those samples (see LoadDatasetOptions.keepSamples). `name` labels the errors.
+ */
+export function perClassIndices(
+  labels: Int32Array,
+  numClasses: number,
+  perClass: number,
+  seed: number,
+  name: string,
+): Int32Array {
   if (!Number.isInteger(perClass) || perClass < 1) {
     throw new UsageError(`perClass must be an integer ≥ 1, got ${String(perClass)}`);
   }
   const random = mulberry32(checkSeed(seed));
   const chosen: number[] = [];
-  indicesByClass(data).forEach((indices, label) => {
+  indicesByLabel(labels, numClasses).forEach((indices, label) => {
     if (indices.length === 0) return;
     if (indices.length < perClass) {
       throw new UsageError(
-        `${data.name}: class ${label} has ${indices.length} samples, fewer than the ${perClass} per class asked for`,
+        `${name}: class ${label} has ${indices.length} samples, fewer than the ${perClass} per class asked for`,
       );
     }
-    // indicesByClass returns fresh arrays, so shuffling in place is safe; all classes draw
+    // indicesByLabel returns fresh arrays, so shuffling in place is safe; all classes draw
     // from one seeded stream, in label order.
     const picked = shuffleInPlace(indices, random);
     for (let rank = 0; rank < perClass; rank++) chosen.push(picked[rank]);
   });
-  const sorted = Int32Array.from(chosen).sort();
-  return data.subset(sorted, `${data.name}/${perClass}-per-class-seed-${seed}`) as ReturnType<
-    T['subset']
-  >;
+  return Int32Array.from(chosen).sort();
+}
+
+/** Indices of the samples of each label, in order (core's indicesByClass, from labels alone). */
+function indicesByLabel(labels: Int32Array, numClasses: number): Int32Array[] {
+  const counts = new Array<number>(numClasses).fill(0);
+  for (const label of labels) counts[label]++;
+  const byClass = counts.map((count) => new Int32Array(count));
+  const filled = new Array<number>(numClasses).fill(0);
+  labels.forEach((label, index) => {
+    byClass[label][filled[label]++] = index;
+  });
+  return byClass;
 }
 
 /** The samples whose label is one of `classes`, in data-set order, with their original labels. */

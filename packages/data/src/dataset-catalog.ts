@@ -93,6 +93,11 @@ export const DATASETS: Record<DatasetName, DatasetSpec> = {
   },
 };
 
+/** True for the names of the data sets this package knows (anything else may be a path). */
+export function isDatasetName(value: string): value is DatasetName {
+  return (DATASET_NAMES as readonly string[]).includes(value);
+}
+
 /** The spec of a data set; throws a UsageError naming the known ones for anything else. */
 export function datasetSpec(name: string): DatasetSpec {
   if (!(DATASET_NAMES as readonly string[]).includes(name)) {

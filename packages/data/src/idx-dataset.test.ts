@@ -35,7 +35,7 @@ describe('datasetFromIdx', () => {
       }),
     ).toThrow('lab3: expected 4 labels (one per image of img), got 3');
     expect(() => datasetFromIdx({ name: 'x', images: labels, labels, numClasses: 10 })).toThrow(
-      'lab: expected uint8 images of shape [count, rows, cols], got uint8 [4]',
+      'lab: expected images of shape [count, rows, cols] (or [count, features], [count, rows, cols, channels]), got uint8 [4]',
     );
     // Labels are 0, 7, 4, 1: with 5 classes the second one is out of range.
     expect(() => datasetFromIdx({ name: 'x', images, labels, numClasses: 5 })).toThrow(

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { indicesByClass } from '@neusemslice/core';
 import { InMemoryDataset } from './in-memory-dataset';
+import { bytesToUnitFloats } from './pixel-scale';
 
 /** Six 2x2x1 samples whose pixels encode their index: sample i holds (i*4 + k) / 100. */
 function makeDataset(): { data: InMemoryDataset; pixels: Float32Array } {
@@ -113,5 +114,95 @@ describe('InMemoryDataset', () => {
     expect(() => data.batches(0)).toThrow('batchSize must be an integer ≥ 1, got 0');
     expect(() => data.batches(2, { indices: Int32Array.from([-1]) })).toThrow(/batch index -1/);
     expect(() => data.sample(6)).toThrow(/sample position must be an integer in \[0, 5\], got 6/);
+  });
+
+  describe('holding bytes', () => {
+    /** Seven 3x2x1 byte images covering 0 and 255, and the same data scaled up front (the old path). */
+    function byteAndFloatDatasets(): { bytes: InMemoryDataset; floats: InMemoryDataset } {
+      const pixelBytes = Uint8Array.from({ length: 7 * 6 }, (_, index) => (index * 53 + 7) % 256);
+      pixelBytes[0] = 0;
+      pixelBytes[1] = 255;
+      const common = {
+        name: 'bytes',
+        labels: Int32Array.from([0, 1, 0, 1, 0, 1, 1]),
+        inputShape: [3, 2, 1],
+        numClasses: 2,
+      };
+      return {
+        bytes: new InMemoryDataset({ ...common, pixels: pixelBytes }),
+        floats: new InMemoryDataset({ ...common, pixels: bytesToUnitFloats(pixelBytes) }),
+      };
+    }
+
+    it('keeps the bytes as its backing array, a quarter of the float size', () => {
+      const { bytes, floats } = byteAndFloatDatasets();
+      expect(bytes.storedValues).toBeInstanceOf(Uint8Array);
+      expect(bytes.storedBytes * 4).toBe(floats.storedBytes);
+      // Subsets and reshaped views share the same bytes.
+      expect(bytes.subset(Int32Array.from([2, 5])).storedValues).toBe(bytes.storedValues);
+      expect(bytes.withInputShape([6]).storedValues).toBe(bytes.storedValues);
+    });
+
+    it('gives batches and samples bit-identical to scaling every byte up front', () => {
+      const { bytes, floats } = byteAndFloatDatasets();
+      const indices = Int32Array.from([6, 0, 3, 1]);
+      for (const [fromBytes, fromFloats] of [
+        [bytes, floats],
+        [bytes.subset(Int32Array.from([1, 4, 6])), floats.subset(Int32Array.from([1, 4, 6]))],
+      ] as const) {
+        const byteBatches = [...fromBytes.batches(2)];
+        const floatBatches = [...fromFloats.batches(2)];
+        expect(byteBatches.map((batch) => batch.x.dtype)).toEqual(
+          floatBatches.map(() => 'float32'),
+        );
+        byteBatches.forEach((batch, index) => {
+          expect(batch.x.shape).toEqual(floatBatches[index].x.shape);
+          expect(batch.x.dataSync()).toEqual(floatBatches[index].x.dataSync());
+          expect(batch.labels).toEqual(floatBatches[index].labels);
+        });
+        tf.dispose([...byteBatches, ...floatBatches].map((batch) => batch.x));
+      }
+      const [shuffledBytes] = [...bytes.batches(8, { indices })];
+      const [shuffledFloats] = [...floats.batches(8, { indices })];
+      expect(shuffledBytes.x.dataSync()).toEqual(shuffledFloats.x.dataSync());
+      tf.dispose([shuffledBytes.x, shuffledFloats.x]);
+      expect(bytes.sample(3).pixels).toEqual(floats.sample(3).pixels);
+    });
+
+    it('converts per batch without leaking tensors over repeated passes', () => {
+      const { bytes } = byteAndFloatDatasets();
+      const before = tf.memory().numTensors;
+      for (let pass = 0; pass < 3; pass++) {
+        for (const batch of bytes.batches(3)) batch.x.dispose();
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    });
+
+    it('compacts a subset into its own small copy with the same batches', () => {
+      const { bytes } = byteAndFloatDatasets();
+      const subset = bytes.subset(Int32Array.from([5, 1, 3]), 'three');
+      const compact = subset.compact();
+      expect(compact.name).toBe('three');
+      expect(compact.storedValues).toBeInstanceOf(Uint8Array);
+      expect(compact.storedBytes).toBe(3 * 6);
+      expect(compact.labels()).toEqual(subset.labels());
+      const [fromSubset] = [...subset.batches(8)];
+      const [fromCompact] = [...compact.batches(8)];
+      expect(fromCompact.x.dataSync()).toEqual(fromSubset.x.dataSync());
+      tf.dispose([fromSubset.x, fromCompact.x]);
+    });
+
+    it('views the same samples under another input shape with the same element count only', () => {
+      const { bytes } = byteAndFloatDatasets();
+      const flat = bytes.subset(Int32Array.from([4, 2])).withInputShape([6]);
+      expect(flat.inputShape).toEqual([6]);
+      const [batch] = [...flat.batches(4)];
+      expect(batch.x.shape).toEqual([2, 6]);
+      expect(Array.from(batch.labels)).toEqual([0, 0]);
+      batch.x.dispose();
+      expect(() => bytes.withInputShape([5])).toThrow(
+        'bytes: cannot view samples of shape [3, 2, 1] (6 values) as [5] (5 values)',
+      );
+    });
   });
 });

@@ -1,12 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { type LabeledBatch, type LabeledDataset, UsageError } from '@neusemslice/core';
+import { copyBytesAsUnitFloats } from './pixel-scale';
 
 /** The samples of an in-memory data set, shared (never copied) by all its subset views. */
 export interface InMemorySamples {
   /** A short name for reports, e.g. `mnist/train`. */
   name: string;
-  /** All samples back to back, each `inputShape` in row-major order, values in [0, 1]. */
-  pixels: Float32Array;
+  /**
+   * All samples back to back, each `inputShape` in row-major order. Float32 values are used as
+   * they are; 8-bit values (images as IDX and CIFAR-10 ship them) stay bytes in memory, a
+   * quarter of the size, and become byte / 255 in [0, 1] only when a batch is taken.
+   */
+  pixels: Float32Array | Uint8Array;
   /** Class index of every sample. */
   labels: Int32Array;
   /** Shape of one sample, e.g. [28, 28, 1]. */
@@ -16,9 +21,10 @@ export interface InMemorySamples {
 }
 
 /**
- * A labelled data set held in memory as one Float32Array. Batches are cut lazily, one tensor
- * per batch (never a tensor of the whole set); a subset is a list of indices over the same
- * pixels, so slicing subsets of a 60,000-image set costs no copy.
+ * A labelled data set held in memory as one Float32Array or one Uint8Array of bytes. Batches are
+ * cut lazily, one float32 tensor per batch (never a tensor of the whole set, and bytes are
+ * scaled per batch); a subset is a list of indices over the same pixels, so slicing subsets of a
+ * 60,000-image set costs no copy.
  */
 export class InMemoryDataset implements LabeledDataset {
   readonly name: string;
@@ -28,7 +34,7 @@ export class InMemoryDataset implements LabeledDataset {
   readonly classNames?: readonly string[];
   /** Values per sample (product of inputShape). */
   readonly sampleSize: number;
-  private readonly pixels: Float32Array;
+  private readonly pixels: Float32Array | Uint8Array;
   private readonly allLabels: Int32Array;
   /** Indices into the stored samples; undefined means all of them in order. */
   private readonly order?: Int32Array;
@@ -65,12 +71,76 @@ export class InMemoryDataset implements LabeledDataset {
     this.size = order ? order.length : labels.length;
   }
 
+  /**
+   * The stored samples, shared by every subset view (read-only; not a copy): a Uint8Array when
+   * the data set keeps bytes, else a Float32Array.
+   */
+  get storedValues(): Float32Array | Uint8Array {
+    return this.pixels;
+  }
+
+  /** Bytes of memory the stored samples take (shared by every subset view). */
+  get storedBytes(): number {
+    return this.pixels.byteLength;
+  }
+
+  /** A view of the same samples as `inputShape` (same number of values per sample, no copy). */
+  withInputShape(inputShape: readonly number[]): InMemoryDataset {
+    const sampleSize = inputShape.reduce((product, size) => product * size, 1);
+    if (sampleSize !== this.sampleSize) {
+      throw new UsageError(
+        `${this.name}: cannot view samples of shape [${this.inputShape.join(', ')}] (${this.sampleSize} values) as [${inputShape.join(', ')}] (${sampleSize} values)`,
+      );
+    }
+    return new InMemoryDataset(
+      {
+        name: this.name,
+        pixels: this.pixels,
+        labels: this.allLabels,
+        inputShape,
+        numClasses: this.numClasses,
+        classNames: this.classNames,
+      },
+      this.order,
+    );
+  }
+
+  /**
+   * A copy holding only the samples this view shows, in its order: a small subset (e.g. 100 per
+   * class for slicing) then no longer keeps the whole stored set in memory.
+   */
+  compact(name?: string): InMemoryDataset {
+    const pixels =
+      this.pixels instanceof Uint8Array
+        ? new Uint8Array(this.size * this.sampleSize)
+        : new Float32Array(this.size * this.sampleSize);
+    for (let position = 0; position < this.size; position++) {
+      const index = this.order ? this.order[position] : position;
+      const offset = index * this.sampleSize;
+      pixels.set(
+        this.pixels.subarray(offset, offset + this.sampleSize),
+        position * this.sampleSize,
+      );
+    }
+    return new InMemoryDataset({
+      name: name ?? this.name,
+      pixels,
+      labels: this.labels(),
+      inputShape: this.inputShape,
+      numClasses: this.numClasses,
+      classNames: this.classNames,
+    });
+  }
+
   labels(): Int32Array {
     const order = this.order;
     return order ? order.map((index) => this.allLabels[index]) : this.allLabels.slice();
   }
 
-  /** The pixels (a read-only view, not a copy) and label of the sample at `position`. */
+  /**
+   * The pixels and label of the sample at `position`: a read-only view (not a copy) for float32
+   * data, the scaled floats (a fresh array) for byte data.
+   */
   sample(position: number): { pixels: Float32Array; label: number } {
     if (!Number.isInteger(position) || position < 0 || position >= this.size) {
       throw new UsageError(
@@ -78,8 +148,12 @@ export class InMemoryDataset implements LabeledDataset {
       );
     }
     const index = this.order ? this.order[position] : position;
+    const stored = this.pixels.subarray(index * this.sampleSize, (index + 1) * this.sampleSize);
     return {
-      pixels: this.pixels.subarray(index * this.sampleSize, (index + 1) * this.sampleSize),
+      pixels:
+        stored instanceof Float32Array
+          ? stored
+          : copyBytesAsUnitFloats(stored, new Float32Array(this.sampleSize), 0),
       label: this.allLabels[index],
     };
   }
@@ -120,7 +194,9 @@ export class InMemoryDataset implements LabeledDataset {
         const position = positions ? positions[start + row] : start + row;
         const index = this.order ? this.order[position] : position;
         const offset = index * this.sampleSize;
-        values.set(this.pixels.subarray(offset, offset + this.sampleSize), row * this.sampleSize);
+        const stored = this.pixels.subarray(offset, offset + this.sampleSize);
+        if (stored instanceof Float32Array) values.set(stored, row * this.sampleSize);
+        else copyBytesAsUnitFloats(stored, values, row * this.sampleSize);
         labels[row] = this.allLabels[index];
       }
       // A fresh array per batch: the cpu backend keeps the array it is given.

@@ -6,6 +6,13 @@ export * from './cifar10-reader';
 export * from './ustar-reader';
 export { isGzip, decodeBytes, readDecodedFile } from './file-bytes';
 export { bytesToUnitFloats } from './pixel-scale';
+// Users' data: .npy / .npz arrays and directories of IDX files, with optional checksum lists
+export * from './npy-reader';
+export * from './npz-reader';
+export { listZipEntries, readZipEntry, type ZipEntry } from './zip-reader';
+export * from './user-dataset';
+export * from './user-checksums';
+export { reshapeInputs } from './reshape-inputs';
 // Finding, downloading, checking and loading the named data sets
 export * from './dataset-catalog';
 export * from './dataset-locations';

@@ -178,8 +178,9 @@ describe('loadDataset', () => {
   });
 
   it('refuses unknown data set names and splits', async () => {
-    await expect(loadDataset('imagenet' as never, 'test')).rejects.toThrow(
-      "unknown data set 'imagenet', expected mnist | fashion-mnist | cifar10",
+    // A name that is neither known nor an existing path.
+    await expect(loadDataset('imagenet', 'test')).rejects.toThrow(
+      "unknown data set 'imagenet': expected mnist | fashion-mnist | cifar10, or the path of",
     );
     await expect(loadDataset('mnist', 'val' as never)).rejects.toThrow(
       "unknown split 'val', expected train | test",

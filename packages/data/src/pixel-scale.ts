@@ -8,7 +8,14 @@ export function bytesToUnitFloats(bytes: Uint8Array): Float32Array {
   return floats;
 }
 
-/** The [0, 1] value of one byte. */
-export function byteToUnit(byte: number): number {
-  return UNIT_BY_BYTE[byte];
+/** Writes byte / 255 of every byte into `target` from `offset` on; returns `target`. */
+export function copyBytesAsUnitFloats(
+  bytes: Uint8Array,
+  target: Float32Array,
+  offset: number,
+): Float32Array {
+  for (let index = 0; index < bytes.length; index++) {
+    target[offset + index] = UNIT_BY_BYTE[bytes[index]];
+  }
+  return target;
 }

@@ -1,38 +1,5 @@
-import type { NeuronSets } from '@neusemslice/core';
-
-/** A seeded pseudo-random generator in [0, 1) (mulberry32): the same seed, the same draws. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * A random slice with the given number of critical neurons per layer: for each layer, `size`
- * distinct indices drawn uniformly from 0 … units − 1 (partial Fisher–Yates), sorted.
- */
-export function randomNeuronSets(
-  layers: readonly { name: string; units: number }[],
-  sizePerLayer: Record<string, number>,
-  random: () => number,
-): NeuronSets {
-  const sets: NeuronSets = {};
-  for (const { name, units } of layers) {
-    const size = Math.min(units, Math.max(0, sizePerLayer[name] ?? 0));
-    const pool = Int32Array.from({ length: units }, (_, index) => index);
-    for (let position = 0; position < size; position++) {
-      const pick = position + Math.floor(random() * (units - position));
-      [pool[position], pool[pick]] = [pool[pick], pool[position]];
-    }
-    sets[name] = Array.from(pool.subarray(0, size)).sort((a, b) => a - b);
-  }
-  return sets;
-}
+// The random slice lives in core (RQ1's chance baseline uses it too); re-exported for this package.
+export { randomNeuronSets, seededRandom } from '@neusemslice/core';
 
 /** Mean and (sample) standard deviation; std is 0 for fewer than two values. */
 export function meanAndStd(values: readonly number[]): { mean: number; std: number } {

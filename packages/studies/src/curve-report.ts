@@ -1,12 +1,18 @@
 import { toCsv } from './csv';
 import type { CurvePoint } from './curves';
 import { provenanceLine, type StudyProvenance } from './provenance';
-import { type ChartPanel, type ChartSeries, type MarkerShape, renderPanelChart } from './svg-chart';
+import {
+  autoUnitRange,
+  renderVegaLiteSvg,
+  VEGA_LITE_SCHEMA,
+  type VegaLiteSpec,
+  withDescription,
+} from './svg-chart';
 
 /** The metric column of points that no metric ranked (DeepArc). */
 export const ANY_METRIC = '-';
 
-/** fig5.csv: one row per slice of Figure 5. */
+/** fig5.csv: one row per slice of Figure 5, with its random baseline beside it. */
 export function fig5Csv(points: readonly CurvePoint[], provenance: StudyProvenance): string {
   return toCsv(
     provenanceLine(provenance),
@@ -19,6 +25,8 @@ export function fig5Csv(points: readonly CurvePoint[], provenance: StudyProvenan
       'accuracy',
       'criticalNeurons',
       'totalNeurons',
+      'randomMean',
+      'randomStd',
     ],
     points.map((point) => [
       point.metric,
@@ -29,92 +37,187 @@ export function fig5Csv(points: readonly CurvePoint[], provenance: StudyProvenan
       point.accuracy,
       point.criticalNeurons,
       point.totalNeurons,
+      point.randomMean,
+      point.randomStd,
     ]),
   );
 }
 
-interface SeriesStyle {
-  name: string;
-  color: string;
-  marker: MarkerShape;
-  line?: boolean;
-  label?: (parameter: number) => string;
-}
-
-/** Colours and markers per slicer (colour-blind-safe Okabe–Ito hues). */
-const STYLES: Record<string, SeriesStyle> = {
-  global: { name: 'global (top k per layer)', color: '#0072B2', marker: 'circle' },
-  'category-wise': {
+/** Legend names, colours (colour-blind-safe Okabe–Ito hues) and point shapes per slicer. */
+const SLICER_STYLES: { slicer: string; name: string; color: string; shape: string }[] = [
+  { slicer: 'global', name: 'global (top k per layer)', color: '#0072B2', shape: 'circle' },
+  {
+    slicer: 'category-wise',
     name: 'category-wise (top k per category)',
     color: '#E69F00',
-    marker: 'square',
+    shape: 'square',
   },
-  semantic: {
-    name: 'semantic (Θ)',
-    color: '#009E73',
-    marker: 'circle',
-    line: true,
-    label: (theta) => theta.toFixed(2).replace(/^0/, ''),
-  },
-  deeparc: { name: 'DeepArc', color: '#D55E00', marker: 'star' },
-};
+  { slicer: 'semantic', name: 'semantic (Θ)', color: '#009E73', shape: 'circle' },
+  { slicer: 'deeparc', name: 'DeepArc', color: '#D55E00', shape: 'cross' },
+];
+const RANDOM_NAME = 'random, same sizes as semantic (mean ± std)';
+const RANDOM_COLOR = '#888888';
 
-function styleFor(slicer: string): SeriesStyle {
-  return STYLES[slicer] ?? { name: slicer, color: '#CC79A7', marker: 'circle' };
+function styleOf(slicer: string) {
+  return (
+    SLICER_STYLES.find((style) => style.slicer === slicer) ?? {
+      slicer,
+      name: slicer,
+      color: '#CC79A7',
+      shape: 'diamond',
+    }
+  );
 }
 
-/** fig5.svg: one panel per metric, x = compression rate, y = masked accuracy. */
-export function fig5Svg(
-  points: readonly CurvePoint[],
-  options: {
-    provenance: StudyProvenance;
-    metrics: readonly string[];
-    baseAccuracy?: number;
-    yRange?: 'unit' | 'auto';
-    subtitle?: string;
-  },
-): string {
-  const slicerOrder = ['global', 'category-wise', 'semantic', 'deeparc'];
-  const slicers = [...new Set(points.map((point) => point.slicer))].sort(
-    (a, b) => (slicerOrder.indexOf(a) + 1 || 99) - (slicerOrder.indexOf(b) + 1 || 99),
+export interface Fig5Options {
+  provenance: StudyProvenance;
+  metrics: readonly string[];
+  baseAccuracy?: number;
+  yRange?: 'unit' | 'auto';
+  subtitle?: string;
+}
+
+/**
+ * Figure 5 as a Vega-Lite spec: one panel per metric, x = compression rate, y = masked accuracy,
+ * a dot per slice (semantic joined in Θ order and labelled), the random baseline of the semantic
+ * slices as a grey mean ± std band with its mean dashed, and the unmasked accuracy as a rule.
+ */
+export function fig5Spec(points: readonly CurvePoint[], options: Fig5Options): VegaLiteSpec {
+  const rows = options.metrics.flatMap((metric) =>
+    points
+      .filter((point) => point.metric === metric || point.metric === ANY_METRIC)
+      .map((point) => ({
+        metric,
+        series: styleOf(point.slicer).name,
+        slicer: point.slicer,
+        compressionRate: point.compressionRate,
+        accuracy: point.accuracy,
+        label: point.slicer === 'semantic' ? point.parameter.toFixed(2).replace(/^0/, '') : '',
+        randomLow:
+          point.randomMean === undefined ? null : point.randomMean - (point.randomStd ?? 0),
+        randomHigh:
+          point.randomMean === undefined ? null : point.randomMean + (point.randomStd ?? 0),
+        randomMean: point.randomMean ?? null,
+        randomSeries: RANDOM_NAME,
+        baseAccuracy: options.baseAccuracy ?? null,
+      })),
   );
-  const panels: ChartPanel[] = options.metrics.map((metric) => {
-    const series: ChartSeries[] = slicers.flatMap((slicer) => {
-      const own = points.filter(
-        (point) =>
-          point.slicer === slicer && (point.metric === metric || point.metric === ANY_METRIC),
-      );
-      if (own.length === 0) return [];
-      const style = styleFor(slicer);
-      return [
-        {
-          name: style.name,
-          color: style.color,
-          marker: style.marker,
-          line: style.line,
-          points: own.map((point) => ({
-            x: point.compressionRate,
-            y: point.accuracy,
-            label: style.label?.(point.parameter),
-          })),
+  const lowValues = rows.flatMap((row) => [row.accuracy, row.randomLow ?? row.accuracy]);
+  const yDomain = options.yRange === 'unit' ? [0, 1] : autoUnitRange(lowValues);
+  const used = SLICER_STYLES.filter((style) => rows.some((row) => row.slicer === style.slicer));
+  const hasRandom = rows.some((row) => row.slicer === 'semantic' && row.randomMean !== null);
+  const x = {
+    field: 'compressionRate',
+    type: 'quantitative',
+    title: 'compression rate (parameters removed)',
+    scale: { domain: [0, 1] },
+    axis: { format: '%' },
+  };
+  const y = (field: string) => ({
+    field,
+    type: 'quantitative',
+    title: 'test accuracy',
+    scale: { domain: yDomain, clamp: true },
+    axis: { format: '%' },
+  });
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    scale: {
+      domain: [...used.map((style) => style.name), ...(hasRandom ? [RANDOM_NAME] : [])],
+      range: [...used.map((style) => style.color), ...(hasRandom ? [RANDOM_COLOR] : [])],
+    },
+    legend: { orient: 'bottom', columns: 2, labelLimit: 400 },
+  };
+  const semantic = { filter: "datum.slicer === 'semantic'" };
+  const randomRows = { filter: "datum.slicer === 'semantic' && datum.randomMean !== null" };
+  const layers: Record<string, unknown>[] = [];
+  if (hasRandom) {
+    layers.push(
+      {
+        transform: [randomRows],
+        mark: { type: 'area', opacity: 0.25, color: RANDOM_COLOR },
+        encoding: { x, y: y('randomLow'), y2: { field: 'randomHigh' } },
+      },
+      {
+        transform: [randomRows, { calculate: 'datum.randomSeries', as: 'series' }],
+        mark: { type: 'line', strokeDash: [4, 3] },
+        encoding: { x, y: y('randomMean'), color },
+      },
+    );
+  }
+  layers.push(
+    {
+      transform: [semantic],
+      mark: { type: 'line' },
+      encoding: { x, y: y('accuracy'), color },
+    },
+    {
+      mark: { type: 'point', filled: true, size: 36 },
+      encoding: {
+        x,
+        y: y('accuracy'),
+        color,
+        shape: {
+          field: 'series',
+          type: 'nominal',
+          scale: {
+            domain: used.map((style) => style.name),
+            range: used.map((style) => style.shape),
+          },
+          legend: null,
         },
-      ];
+        tooltip: [
+          { field: 'series', title: 'slicer' },
+          { field: 'label', title: 'Θ' },
+          { field: 'compressionRate', format: '.1%' },
+          { field: 'accuracy', format: '.2%' },
+          { field: 'randomMean', title: 'random mean', format: '.2%' },
+        ],
+      },
+    },
+    {
+      transform: [semantic],
+      mark: { type: 'text', dx: 0, dy: -8, fontSize: 8 },
+      encoding: { x, y: y('accuracy'), text: { field: 'label' } },
+    },
+  );
+  if (options.baseAccuracy !== undefined) {
+    layers.push({
+      // One rule per panel, not one per row.
+      transform: [{ aggregate: [{ op: 'max', field: 'baseAccuracy', as: 'baseAccuracy' }] }],
+      mark: { type: 'rule', strokeDash: [2, 2], color: '#444444' },
+      encoding: { y: y('baseAccuracy') },
     });
-    return {
-      title: metric,
-      series,
-      reference:
-        options.baseAccuracy !== undefined
-          ? { y: options.baseAccuracy, name: 'no mask' }
-          : undefined,
-    };
-  });
-  return renderPanelChart(panels, {
-    title: `Masked accuracy vs compression rate: ${options.provenance.modelLabel}`,
-    subtitle: options.subtitle,
+  }
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: {
+      text: `Masked accuracy vs compression rate: ${options.provenance.modelLabel}`,
+      subtitle: [
+        ...(options.subtitle ? [options.subtitle] : []),
+        ...(options.baseAccuracy !== undefined ? ['dotted line: accuracy without masks'] : []),
+      ],
+    },
     description: provenanceLine(options.provenance),
-    xLabel: 'compression rate (parameters removed)',
-    yLabel: 'test accuracy',
-    yRange: options.yRange ?? 'auto',
-  });
+    data: { values: rows },
+    facet: {
+      field: 'metric',
+      type: 'nominal',
+      title: null,
+      sort: [...options.metrics],
+    },
+    columns: Math.min(3, options.metrics.length),
+    spec: { width: 240, height: 190, layer: layers },
+    resolve: { scale: { y: 'shared' } },
+  };
+}
+
+/** fig5.svg: `fig5Spec` rendered. */
+export function fig5Svg(points: readonly CurvePoint[], options: Fig5Options): string {
+  return withDescription(
+    renderVegaLiteSvg(fig5Spec(points, options)),
+    provenanceLine(options.provenance),
+  );
 }

@@ -1,6 +1,5 @@
 import {
   countKeptParameters,
-  evaluateAccuracy,
   type LabeledDataset,
   masksFromNeuronSets,
   type NeuronModel,
@@ -10,6 +9,7 @@ import {
   UsageError,
   type WeightOwnership,
 } from '@neusemslice/core';
+import { maskedAccuracy, type NeuronMeans } from './rq1/masked-evaluation';
 
 /** One dot of Figure 5: a slice's compression rate and masked test accuracy. */
 export interface CurvePoint {
@@ -25,6 +25,10 @@ export interface CurvePoint {
   accuracy: number;
   criticalNeurons: number;
   totalNeurons: number;
+  /** Random slices of the same per-layer sizes: mean accuracy over the draws (absent: not run). */
+  randomMean?: number;
+  /** …and its sample standard deviation. */
+  randomStd?: number;
 }
 
 export type SliceMeasurement = Pick<
@@ -32,17 +36,21 @@ export type SliceMeasurement = Pick<
   'compressionRate' | 'accuracy' | 'criticalNeurons' | 'totalNeurons'
 >;
 
-/** Compression rate and masked accuracy of a slice (paper §5.2, RQ1). */
+/**
+ * Compression rate and masked accuracy of a slice (paper §5.2, RQ1); with `means`, dropped
+ * neurons output their mean instead of 0 (mean replacement).
+ */
 export async function measureSlice(
   model: NeuronModel,
   ownership: readonly WeightOwnership[],
   slice: Slice,
   testData: LabeledDataset,
   batchSize: number,
+  means?: NeuronMeans,
 ): Promise<SliceMeasurement> {
   const masks = masksFromNeuronSets(model, slice.critical);
   const { compressionRate } = countKeptParameters(ownership, masks);
-  const { accuracy } = await evaluateAccuracy(model, testData, { masks, batchSize });
+  const accuracy = await maskedAccuracy(model, testData, { masks, means, batchSize });
   const criticalNeurons = model.neuronLayers.reduce(
     (sum, layer) => sum + (slice.critical[layer.name]?.length ?? 0),
     0,

@@ -203,10 +203,29 @@ describe('runMaskingStudy on a tiny MLP with fake metrics and slicers', () => {
     expect(summary).toContain('tiny/test, 60 samples');
   });
 
-  it('writes a well-formed SVG with one panel per metric', () => {
-    const elements = parseWellFormedXml(fs.readFileSync(result.files.fig5Svg, 'utf8'));
-    const panels = elements.filter((element) => element.attributes.class === 'panel');
-    expect(panels.map((element) => element.attributes['data-title'])).toEqual(['fake', 'other']);
+  it('writes a well-formed SVG with one panel per metric and the random band', () => {
+    const svg = fs.readFileSync(result.files.fig5Svg, 'utf8');
+    const elements = parseWellFormedXml(svg);
+    expect(elements[0].name).toBe('svg');
+    for (const metric of ['fake', 'other']) expect(svg).toContain(`>${metric}</text>`);
+    expect(svg).toContain('random, same sizes as semantic (mean ± std)');
+  });
+
+  it('puts a random baseline of the same per-layer sizes beside every slice', () => {
+    const slicePoints = result.points.filter((point) => point.slicer !== 'deeparc');
+    for (const point of slicePoints) {
+      expect(point.randomMean).toBeGreaterThanOrEqual(0);
+      expect(point.randomStd).toBeGreaterThanOrEqual(0);
+      // Keeping every neuron leaves nothing to draw: the random slice is the whole model.
+      if (point.criticalNeurons === point.totalNeurons) {
+        expect(point.randomMean).toBe(result.baseAccuracy);
+        expect(point.randomStd).toBe(0);
+      }
+    }
+    expect(result.checks.every((check) => check.randomMean !== undefined)).toBe(true);
+    const summary = fs.readFileSync(result.files.summary, 'utf8');
+    expect(summary).toContain('## Each slicer against random slices of its own per-layer sizes');
+    expect(summary).toMatch(/Above the random baseline's mean: \d+ of \d+\./);
   });
 
   it('scores each metric once on all data and once per category, and sweeps where it can', () => {

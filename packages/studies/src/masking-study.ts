@@ -26,6 +26,13 @@ import { compareWithBaselines } from './interpolation';
 import { type Band, type PilotRow, runPilot } from './pilot';
 import { pilotCsv, pilotMarkdown } from './pilot-report';
 import { slugify, type StudyProvenance } from './provenance';
+import {
+  checkMaskFill,
+  DEFAULT_MASK_FILL,
+  type MaskFill,
+  neuronMeans,
+} from './rq1/masked-evaluation';
+import { RandomBaselines } from './rq1/random-baseline';
 import { CheckpointStore } from './shared/checkpoint-store';
 import { type SemanticCheckRow, summaryMarkdown } from './summary-report';
 
@@ -81,6 +88,17 @@ export interface MaskingStudyOptions {
   tolerance?: number;
   /** Samples per batch; default 128. */
   batchSize?: number;
+  /**
+   * Random slices drawn beside every slice, with its per-layer sizes (mean ± std of their
+   * accuracy: the chance baseline); default 5, 0 for none.
+   */
+  randomDraws?: number;
+  /**
+   * What a dropped neuron outputs in every masked evaluation of the curves: its mean over the
+   * slicing data (default; chosen by the RQ1 option study) or 0 (`'zero'`, plain masking as in
+   * the paper's pilot study).
+   */
+  fill?: MaskFill;
   /** The folder the five output files are written to. */
   outDir: string;
   onProgress?: ProgressListener;
@@ -181,6 +199,8 @@ export async function runMaskingStudy(options: MaskingStudyOptions): Promise<Mas
   );
   const tolerance = checkNumberInRange('tolerance', options.tolerance ?? 0, 0, 1);
   const batchSize = checkInteger('batchSize', options.batchSize ?? 128);
+  const randomDraws = checkInteger('randomDraws', options.randomDraws ?? 5, 0);
+  const fill = checkMaskFill(options.fill ?? DEFAULT_MASK_FILL);
   if (options.metrics.length === 0) throw new UsageError('metrics must name at least one metric');
   if (options.modelLabel.trim() === '') throw new UsageError('modelLabel must not be empty');
   const metrics: Metric[] = options.metrics.map((name) =>
@@ -217,6 +237,8 @@ export async function runMaskingStudy(options: MaskingStudyOptions): Promise<Mas
     slicingData: { name: slicingData.name, size: slicingData.size, seed: options.seed },
     testData: { name: testData.name, size: testData.size },
     batchSize,
+    randomDraws,
+    fill,
   });
 
   // Progress: one step per masked evaluation, so the total is known up front.
@@ -240,6 +262,16 @@ export async function runMaskingStudy(options: MaskingStudyOptions): Promise<Mas
   const parameters = countKeptParameters(ownership, {}).total;
   const { accuracy: baseAccuracy } = await evaluateAccuracy(model, testData, { batchSize });
   step('study: accuracy without masks');
+  const means = fill === 'mean' ? await neuronMeans(model, slicingData, batchSize) : undefined;
+  const random =
+    randomDraws > 0
+      ? new RandomBaselines(model, testData, {
+          draws: randomDraws,
+          seed: options.seed ?? 1,
+          batchSize,
+          means,
+        })
+      : undefined;
 
   const pilot: PilotRow[] = [];
   const points: CurvePoint[] = [];
@@ -291,13 +323,22 @@ export async function runMaskingStudy(options: MaskingStudyOptions): Promise<Mas
         values,
       );
       for (let index = 0; index < values.length; index++) {
-        const measured = await measureSlice(model, ownership, slices[index], testData, batchSize);
+        const measured = await measureSlice(
+          model,
+          ownership,
+          slices[index],
+          testData,
+          batchSize,
+          means,
+        );
+        const chance = await random?.at(slices[index].critical);
         points.push({
           metric: metric.name,
           slicer: slicer.name,
           parameterName: option,
           parameter: values[index],
           ...measured,
+          ...(chance ? { randomMean: chance.accuracyMean, randomStd: chance.accuracyStd } : {}),
         });
         step(`study: ${metric.name} ${slicer.name} ${parameterText(option, values[index])}`);
       }
@@ -322,7 +363,7 @@ export async function runMaskingStudy(options: MaskingStudyOptions): Promise<Mas
       batchSize,
       onProgress: forward('study: deeparc'),
     });
-    const measured = await measureSlice(model, ownership, slice, testData, batchSize);
+    const measured = await measureSlice(model, ownership, slice, testData, batchSize, means);
     points.push({
       metric: ANY_METRIC,
       slicer: DEEPARC,
@@ -344,6 +385,8 @@ export async function runMaskingStudy(options: MaskingStudyOptions): Promise<Mas
         metric: metric.name,
         theta: point.parameter,
         ...compareWithBaselines(point, baselines, tolerance),
+        randomMean: point.randomMean,
+        randomStd: point.randomStd,
       });
     }
   }
@@ -378,7 +421,11 @@ export async function runMaskingStudy(options: MaskingStudyOptions): Promise<Mas
       subtitle:
         `global / category-wise: top k = ${rangeText(keepRatios, (k) => `${Math.round(k * 1000) / 10}%`)} of each layer / category; ` +
         `semantic: Θ = ${rangeText(thetas, (theta) => theta.toFixed(2))}` +
-        (deepArc ? `; DeepArc ★: threshold ${deepArcThreshold}` : ''),
+        (deepArc ? `; DeepArc ★: threshold ${deepArcThreshold}` : '') +
+        (randomDraws > 0
+          ? `; band: random slices of the semantic slices' per-layer sizes, mean ± std of ${randomDraws} draws`
+          : '') +
+        (fill === 'mean' ? '; dropped neurons output their mean' : ''),
     }),
   );
   writeFileAtomic(
@@ -394,6 +441,8 @@ export async function runMaskingStudy(options: MaskingStudyOptions): Promise<Mas
       keepRatios,
       thetas,
       tolerance,
+      randomDraws,
+      fill,
       checks,
       pilot,
       points,

@@ -8,6 +8,14 @@ import { provenanceLine, type StudyProvenance } from './provenance';
 export interface SemanticCheckRow extends BaselineComparison {
   metric: string;
   theta: number;
+  /** Random slices of the same per-layer sizes: mean and std of their accuracy (absent: not run). */
+  randomMean?: number;
+  randomStd?: number;
+}
+
+/** Whether a slice's accuracy is above its random baseline's mean (undefined: none was run). */
+export function beatsRandom(point: { accuracy: number; randomMean?: number }): boolean | undefined {
+  return point.randomMean === undefined ? undefined : point.accuracy > point.randomMean;
 }
 
 export interface SummaryInput {
@@ -21,6 +29,10 @@ export interface SummaryInput {
   keepRatios: readonly number[];
   thetas: readonly number[];
   tolerance: number;
+  /** Random draws per slice (0: no random baseline). */
+  randomDraws: number;
+  /** What a dropped neuron output in the curves. */
+  fill: 'zero' | 'mean';
   checks: readonly SemanticCheckRow[];
   pilot: readonly PilotRow[];
   points: readonly CurvePoint[];
@@ -62,6 +74,8 @@ export function summaryMarkdown(input: SummaryInput): string {
     `- Pilot bands: ${input.bands.map(bandLabel).join(', ')}`,
     `- Global / category-wise keep ratios k: ${list(input.keepRatios)}`,
     `- Semantic thresholds Θ: ${list(input.thetas)}`,
+    `- Dropped neurons output: ${input.fill === 'mean' ? 'their mean over the slicing data (mean replacement)' : '0 (masking)'}`,
+    `- Random baseline: ${input.randomDraws > 0 ? `${input.randomDraws} seeded draws per slice, uniformly per layer with the slice's per-layer sizes` : 'not run'}`,
     `- Time: ${input.elapsedSeconds.toFixed(1)} s`,
     `- Files: ${Object.entries(input.files)
       .map(([what, name]) => `${what} \`${name}\``)
@@ -69,7 +83,10 @@ export function summaryMarkdown(input: SummaryInput): string {
     '',
     '## Semantic slicing against the better baseline at the same compression rate',
     '',
-    `Result: ${passed} pass, ${failed} fail, ${notComparable} not comparable, of ${checks.length} (metric, Θ) pairs.`,
+    `Result: ${passed} pass, ${failed} fail, ${notComparable} not comparable, of ${checks.length} (metric, Θ) pairs.` +
+      (input.randomDraws > 0
+        ? ` Above the random baseline's mean: ${checks.filter((row) => beatsRandom({ accuracy: row.semanticAccuracy, randomMean: row.randomMean })).length} of ${checks.length}.`
+        : ''),
     '',
     "Each baseline's accuracy is interpolated linearly in compression rate between its two " +
       "neighbouring points (global and category-wise at k = 10% … 100%); outside a baseline's " +
@@ -81,16 +98,40 @@ export function summaryMarkdown(input: SummaryInput): string {
       '',
       `### ${metric}`,
       '',
-      '| Θ | compression rate | semantic | global (interp.) | category-wise (interp.) | margin (points) | verdict |',
-      '| --- | --- | --- | --- | --- | --- | --- |',
+      '| Θ | compression rate | semantic | global (interp.) | category-wise (interp.) | margin (points) | verdict | random (same sizes) | > random |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     );
     for (const row of checks.filter((check) => check.metric === metric)) {
+      const above = beatsRandom({ accuracy: row.semanticAccuracy, randomMean: row.randomMean });
       lines.push(
         `| ${row.theta.toFixed(2)} | ${percentText(row.compressionRate)} | ${percentText(row.semanticAccuracy)} | ` +
           `${row.globalAccuracy === undefined ? 'not comparable' : percentText(row.globalAccuracy)} | ` +
           `${row.categoryWiseAccuracy === undefined ? 'not comparable' : percentText(row.categoryWiseAccuracy)} | ` +
-          `${points(row.margin)} | ${row.verdict} |`,
+          `${points(row.margin)} | ${row.verdict} | ` +
+          `${row.randomMean === undefined ? '—' : `${percentText(row.randomMean)} ± ${(100 * (row.randomStd ?? 0)).toFixed(2)}`} | ` +
+          `${above === undefined ? '—' : above ? 'yes' : 'no'} |`,
       );
+    }
+  }
+  if (input.randomDraws > 0) {
+    lines.push(
+      '',
+      '## Each slicer against random slices of its own per-layer sizes',
+      '',
+      'Slices whose accuracy is above the mean of the random slices with the same number of neurons in every layer (k = 100% keeps everything, so it cannot be above).',
+      '',
+      '| metric | global | category-wise | semantic |',
+      '| --- | --- | --- | --- |',
+    );
+    for (const metric of input.metrics) {
+      const cells = ['global', 'category-wise', 'semantic'].map((slicer) => {
+        const own = input.points.filter(
+          (point) => point.metric === metric && point.slicer === slicer,
+        );
+        const above = own.filter((point) => beatsRandom(point) === true).length;
+        return `${above} of ${own.length}`;
+      });
+      lines.push(`| ${metric} | ${cells.join(' | ')} |`);
     }
   }
   lines.push(

@@ -23,6 +23,9 @@ describe('registerExtraWasmKernels', () => {
         'Conv2DBackpropInput',
         'BatchMatMul',
         '_FusedMatMul',
+        'MaxPoolGrad',
+        'PadV2',
+        'Identity',
       ]),
     );
     expect(areExtraWasmKernelsRegistered()).toBe(true);

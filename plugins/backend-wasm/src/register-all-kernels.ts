@@ -8,6 +8,9 @@ import { batchMatMulKernel } from './kernels/BatchMatMul';
 import { conv2DBackpropFilterKernel } from './kernels/Conv2DBackpropFilter';
 import { conv2DBackpropInputKernel } from './kernels/Conv2DBackpropInput';
 import { fusedMatMulKernel } from './kernels/_FusedMatMul';
+import { identityKernel } from './kernels/Identity';
+import { maxPoolGradKernel } from './kernels/MaxPoolGrad';
+import { padV2Kernel } from './kernels/PadV2';
 
 /** Every kernel this package adds to or replaces in tfjs-backend-wasm, once each. */
 export const extraWasmKernels: readonly ExtraWasmKernel[] = [
@@ -15,6 +18,9 @@ export const extraWasmKernels: readonly ExtraWasmKernel[] = [
   conv2DBackpropInputKernel,
   batchMatMulKernel,
   fusedMatMulKernel,
+  maxPoolGradKernel,
+  padV2Kernel,
+  identityKernel,
 ];
 
 /**

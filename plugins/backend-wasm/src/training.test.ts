@@ -149,6 +149,58 @@ describe('training on wasm', () => {
     expectCloseTo(await withoutTfjsLeakCheck(() => trainOn('wasm')), expected);
   });
 
+  it('trains a LeNet-shaped CNN (conv, max-pool, conv, max-pool, dense) to the same weights as the cpu backend', async () => {
+    const samples = 16;
+    const images = randomValues(samples * 12 * 12, 21).map((value) => Math.abs(value));
+    const labels = Int32Array.from({ length: samples }, (_, i) => (i * 5) % 4);
+    const trainOn = async (backendName: string) => {
+      await tf.setBackend(backendName);
+      const seeded = (seed: number) => tf.initializers.glorotUniform({ seed });
+      const model = tf.sequential({
+        layers: [
+          tf.layers.conv2d({
+            inputShape: [12, 12, 1],
+            filters: 3,
+            kernelSize: 5,
+            padding: 'same',
+            activation: 'relu',
+            kernelInitializer: seeded(31),
+          }),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          tf.layers.conv2d({
+            filters: 4,
+            kernelSize: 3,
+            activation: 'relu',
+            kernelInitializer: seeded(32),
+          }),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 4, activation: 'softmax', kernelInitializer: seeded(33) }),
+        ],
+      });
+      model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+      const xs = tf.tensor4d(images, [samples, 12, 12, 1]);
+      const ys = tf.oneHot(tf.tensor1d(labels, 'int32'), 4);
+      const history = await model.fit(xs, ys, {
+        epochs: 2,
+        batchSize: 8,
+        shuffle: false,
+        verbose: 0,
+      });
+      const weights = await computeOn(backendName, () =>
+        tf.concat(model.getWeights().map((w) => w.flatten())),
+      );
+      tf.dispose([xs, ys]);
+      model.dispose();
+      return { weights, losses: history.history.loss as number[] };
+    };
+    const expected = await withoutTfjsLeakCheck(() => trainOn('cpu'));
+    const actual = await withoutTfjsLeakCheck(() => trainOn('wasm'));
+    // Four Adam steps through both conv gradients and both pooling gradients.
+    expectCloseTo(actual.weights, expected.weights);
+    actual.losses.forEach((loss, epoch) => expect(loss).toBeCloseTo(expected.losses[epoch], 4));
+  });
+
   it('does not grow the number of tensors or wasm buffers over training steps', async () => {
     await tf.setBackend('wasm');
     const model = makeSmallCnn(2);

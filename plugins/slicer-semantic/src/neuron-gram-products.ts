@@ -23,7 +23,7 @@ export function featurePositions(
   layer: NeuronLayer,
   features: NeuronFeatureKind,
 ): number {
-  if (features === 'spatial-mean' || layer.kind === 'dense') return 1;
+  if (features !== 'flattened' || layer.kind === 'dense') return 1;
   const shape = model.model.getLayer(layer.outputLayerName).outputShape as (number | null)[];
   const [height, width] = shape.slice(1, 3);
   if (typeof height !== 'number' || typeof width !== 'number') {
@@ -81,6 +81,31 @@ function spatialMeanOutputs(model: NeuronModel, x: tf.Tensor): Record<string, tf
   return outputs;
 }
 
+/** Each neuron layer's output for one batch as [B, units]: a conv channel's mean squared value. */
+function energyOutputs(model: NeuronModel, x: tf.Tensor): Record<string, tf.Tensor2D> {
+  return tf.tidy(() => {
+    const captured: Record<string, tf.Tensor2D> = {};
+    model.run(x, {
+      onNeuronOutput: (layer, output) => {
+        captured[layer.name] = (
+          output.rank === 4 ? tf.mean(tf.square(output), [1, 2]) : output
+        ) as tf.Tensor2D;
+        return output;
+      },
+    });
+    return captured;
+  });
+}
+
+const BATCH_FEATURES: Record<
+  NeuronFeatureKind,
+  (model: NeuronModel, x: tf.Tensor) => Record<string, tf.Tensor2D>
+> = {
+  'spatial-mean': spatialMeanOutputs,
+  flattened: flattenedOutputs,
+  energy: energyOutputs,
+};
+
 /**
  * One streaming pass over `data` that feeds every neuron layer's features into its own
  * cross-moment accumulator, then returns each layer's Gram products P (units × units, row-major)
@@ -115,10 +140,7 @@ export async function neuronGramProducts(
     data,
     options.batchSize,
     ({ x }) => {
-      const outputs =
-        options.features === 'flattened'
-          ? flattenedOutputs(model, x)
-          : spatialMeanOutputs(model, x);
+      const outputs = BATCH_FEATURES[options.features](model, x);
       try {
         for (const [layerName, accumulator] of accumulators) accumulator.add(outputs[layerName]);
       } finally {

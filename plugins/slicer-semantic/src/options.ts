@@ -1,7 +1,18 @@
 import { UsageError } from '@neusemslice/core';
 
-/** How a neuron is represented when comparing embedding landscapes. */
-export type NeuronFeatureKind = 'spatial-mean' | 'flattened';
+/**
+ * How a conv neuron is represented when comparing embedding landscapes (a dense neuron is always
+ * its one output): its spatial mean, its whole flattened map, or its energy (the spatial mean of
+ * its squared map, which keeps a channel's constant offset visible to centred CKA).
+ */
+export type NeuronFeatureKind = 'spatial-mean' | 'flattened' | 'energy';
+
+/**
+ * How the per-category prefixes of a layer become its slice: their union (paper Algorithm 1), or
+ * a per-layer budget of as many neurons as the largest category's prefix, filled by how many
+ * categories' prefixes hold a neuron (ties: its best rank in any category).
+ */
+export type CategoryCombination = 'union' | 'layer-budget';
 
 export interface SemanticOptions {
   /** CKA threshold Θ in (0, 1]: the smallest ranked prefix with sim ≥ Θ is kept. */
@@ -12,6 +23,8 @@ export interface SemanticOptions {
   features: NeuronFeatureKind;
   /** true: centred linear CKA (Kornblith et al. 2019); false: the paper's literal uncentred Eq. 2. */
   centered: boolean;
+  /** Union of the per-category prefixes (the paper) or a per-layer budget. */
+  combine: CategoryCombination;
 }
 
 export const SEMANTIC_DEFAULTS: Readonly<SemanticOptions> = {
@@ -19,10 +32,18 @@ export const SEMANTIC_DEFAULTS: Readonly<SemanticOptions> = {
   step: 1,
   features: 'spatial-mean',
   centered: true,
+  // Algorithm 1. The RQ1 option study (docs/results/rq1-options.md) found the per-layer budget
+  // ahead by one check of 36 (noise), while it changes what Θ means; so the union stays default.
+  combine: 'union',
 };
 
 const PLUGIN = 'slicer-semantic';
-const FEATURE_KINDS: readonly NeuronFeatureKind[] = ['spatial-mean', 'flattened'];
+const FEATURE_KINDS: readonly NeuronFeatureKind[] = ['spatial-mean', 'flattened', 'energy'];
+const COMBINATIONS: readonly CategoryCombination[] = ['union', 'layer-budget'];
+
+function quotedList(values: readonly string[]): string {
+  return values.map((value) => `'${value}'`).join(' or ');
+}
 const OPTION_NAMES = Object.keys(SEMANTIC_DEFAULTS);
 
 /** Throws a UsageError unless `value` is a number in (0, 1]. */
@@ -61,7 +82,7 @@ export function parseSemanticOptions(
   const features = given.features ?? SEMANTIC_DEFAULTS.features;
   if (!FEATURE_KINDS.includes(features as NeuronFeatureKind)) {
     throw new UsageError(
-      `${PLUGIN}: features must be ${FEATURE_KINDS.map((kind) => `'${kind}'`).join(' or ')}, got ${JSON.stringify(features)}`,
+      `${PLUGIN}: features must be ${quotedList(FEATURE_KINDS)}, got ${JSON.stringify(features)}`,
     );
   }
   const centered = given.centered ?? SEMANTIC_DEFAULTS.centered;
@@ -70,10 +91,17 @@ export function parseSemanticOptions(
       `${PLUGIN}: centered must be true or false, got ${JSON.stringify(centered)}`,
     );
   }
+  const combine = given.combine ?? SEMANTIC_DEFAULTS.combine;
+  if (!COMBINATIONS.includes(combine as CategoryCombination)) {
+    throw new UsageError(
+      `${PLUGIN}: combine must be ${quotedList(COMBINATIONS)}, got ${JSON.stringify(combine)}`,
+    );
+  }
   return {
     theta: checkTheta(given.theta ?? SEMANTIC_DEFAULTS.theta),
     step: checkStep(given.step ?? SEMANTIC_DEFAULTS.step),
     features: features as NeuronFeatureKind,
     centered,
+    combine: combine as CategoryCombination,
   };
 }

@@ -70,7 +70,7 @@ async function expectMatchesBruteForce(
   model: NeuronModel,
   data: ReturnType<typeof makeSeparableDataset>,
   slice: Slice,
-  options: { theta: number; step: number; flattened: boolean; centered: boolean },
+  options: { theta: number; step: number; flattened: boolean | 'energy'; centered: boolean },
 ): Promise<void> {
   const scores = await scorePerCategory(new MeanActivationMetric(), model, data, { batchSize: 8 });
   const byClass = indicesByClass(data);
@@ -135,7 +135,57 @@ describe('SemanticSlicer', () => {
     }
   });
 
-  it('keeps the union over categories and records the options and chosen prefixes', async () => {
+  it('ranks conv channels by their energy (mean of squares) when features is energy (brute force)', async () => {
+    const { model, data } = cnnFixture();
+    for (const centered of [true, false]) {
+      const slice = await new SemanticSlicer().slice({
+        model,
+        data,
+        metric: new MeanActivationMetric(),
+        options: { theta: 0.9, features: 'energy', centered },
+        batchSize: 5,
+      });
+      await expectMatchesBruteForce(model, data, slice, {
+        theta: 0.9,
+        step: 1,
+        flattened: 'energy',
+        centered,
+      });
+    }
+  });
+
+  it('with combine layer-budget keeps per layer as many neurons as the largest category prefix, most shared first', async () => {
+    const { model, data } = mlpFixture();
+    const request = { model, data, metric: new MeanActivationMetric() };
+    const union = await new SemanticSlicer().slice({
+      ...request,
+      options: { theta: 0.95, combine: 'union' },
+    });
+    const budget = await new SemanticSlicer().slice({
+      ...request,
+      options: { theta: 0.95, combine: 'layer-budget' },
+    });
+    expect(budget.options.combine).toBe('layer-budget');
+    expect(budget.perCategory).toEqual(union.perCategory);
+    for (const layer of model.neuronLayers) {
+      const prefixes = Object.values(budget.perCategory ?? {}).map((sets) => sets[layer.name]);
+      const largest = Math.max(...prefixes.map((prefix) => prefix.length));
+      expect(budget.critical[layer.name]).toHaveLength(largest);
+      expect(budget.critical[layer.name].length).toBeLessThanOrEqual(
+        union.critical[layer.name].length,
+      );
+      // Every kept neuron is in the union, and none left out is wanted by more categories.
+      const votes = (neuron: number) => prefixes.filter((prefix) => prefix.includes(neuron)).length;
+      const kept = new Set(budget.critical[layer.name]);
+      const fewestKeptVotes = Math.min(...[...kept].map(votes));
+      for (const neuron of union.critical[layer.name]) {
+        if (!kept.has(neuron)) expect(votes(neuron)).toBeLessThanOrEqual(fewestKeptVotes);
+      }
+      for (const neuron of kept) expect(union.critical[layer.name]).toContain(neuron);
+    }
+  });
+
+  it('keeps the union over categories by default and records the options and chosen prefixes', async () => {
     const { model, data } = mlpFixture();
     const slice = await new SemanticSlicer().slice({
       model,
@@ -149,6 +199,7 @@ describe('SemanticSlicer', () => {
       step: 1,
       features: 'spatial-mean',
       centered: true,
+      combine: 'union',
     });
     expect(Object.keys(slice.perCategory ?? {}).map(Number)).toEqual([0, 1, 2]);
     for (const layer of model.neuronLayers) {
@@ -262,13 +313,16 @@ describe('SemanticSlicer', () => {
     );
     await expect(slice({ step: 1.5 })).rejects.toThrow('step must be an integer ≥ 1, got 1.5');
     await expect(slice({ features: 'map' })).rejects.toThrow(
-      `slicer-semantic: features must be 'spatial-mean' or 'flattened', got "map"`,
+      `slicer-semantic: features must be 'spatial-mean' or 'flattened' or 'energy', got "map"`,
     );
     await expect(slice({ centered: 'yes' })).rejects.toThrow(
       'slicer-semantic: centered must be true or false, got "yes"',
     );
     await expect(slice({ thetta: 0.9 })).rejects.toThrow(
-      "slicer-semantic: unknown option 'thetta' (expected theta, step, features, centered)",
+      "slicer-semantic: unknown option 'thetta' (expected theta, step, features, centered, combine)",
+    );
+    await expect(slice({ combine: 'intersection' })).rejects.toThrow(
+      `slicer-semantic: combine must be 'union' or 'layer-budget', got "intersection"`,
     );
     await expect(slice({}, 0)).rejects.toThrow('batchSize must be an integer ≥ 1, got 0');
     await expect(

@@ -3,14 +3,18 @@ import {
   checkLayerScores,
   createSlice,
   indicesByClass,
+  type NeuronModel,
   rankNeurons,
   scorePerCategory,
+  type ScoresPerLayer,
   type Slice,
   type Slicer,
   type SliceRequest,
   UsageError,
   unionOfCategories,
 } from '@neusemslice/core';
+import { layerBudgetCombination } from './combine-categories';
+import { parallelCategoryPasses, slicingThreads } from './category-passes';
 import { neuronGramProducts } from './neuron-gram-products';
 import { checkTheta, parseSemanticOptions, type SemanticOptions } from './options';
 import { type ChosenPrefix, similarityCurve, smallestPrefix } from './similarity-scan';
@@ -26,6 +30,25 @@ interface LayerScan {
 /** Layer name → scan, per category. */
 type ScansPerCategory = Map<number, Map<string, LayerScan>>;
 
+/** Each layer's neurons ranked by score and the CKA of every prefix, for one category. */
+function layerScansOf(
+  model: NeuronModel,
+  scores: ScoresPerLayer,
+  gramProducts: Map<string, Float64Array>,
+): Map<string, LayerScan> {
+  const layerScans = new Map<string, LayerScan>();
+  for (const layer of model.neuronLayers) {
+    const rankedOrder = Int32Array.from(rankNeurons(scores[layer.name]));
+    const curve = similarityCurve(
+      gramProducts.get(layer.name) as Float64Array,
+      layer.units,
+      rankedOrder,
+    );
+    layerScans.set(layer.name, { rankedOrder, curve });
+  }
+  return layerScans;
+}
+
 /**
  * What a semantic slice records beside its sets, in `slice.options.prefixes`: for each category
  * and layer, the prefix Algorithm 1 stopped at and its CKA with the whole layer.
@@ -35,13 +58,14 @@ export type PrefixDiagnostics = Record<number, Record<string, ChosenPrefix>>;
 /**
  * Semantic slicing (paper §3.3, Algorithm 1): for every category c and layer l, the smallest prefix
  * of the neurons ranked by their score on D_c whose embedding landscape has CKA ≥ Θ with the whole
- * layer's; Ω^l is the union over categories. Exact (every prefix is scored) in O(N²) per layer and
+ * layer's; Ω^l is the union over categories (`combine: 'union'`) or, by default, a per-layer
+ * budget of as many neurons as the largest category prefix (`layerBudgetCombination`). Exact (every prefix is scored) in O(N²) per layer and
  * category once the cross-product of the features is known.
  */
 export class SemanticSlicer implements Slicer {
   readonly name = 'semantic';
   readonly description =
-    'Per category and layer, the smallest top-ranked prefix of neurons whose CKA with the whole layer reaches theta; union over categories';
+    'Per category and layer, the smallest top-ranked prefix of neurons whose CKA with the whole layer reaches theta; combined over categories by a per-layer budget (default) or their union';
   readonly sweepOption = 'theta';
 
   async slice(request: SliceRequest): Promise<Slice> {
@@ -69,9 +93,20 @@ export class SemanticSlicer implements Slicer {
         `slicer-semantic: data set '${data.name}' is empty; slicing needs samples`,
       );
     }
+    const threads = slicingThreads(request);
+    if (threads > 1) {
+      const passes = await parallelCategoryPasses(request, options, batchSize, threads);
+      const parallelScans: ScansPerCategory = new Map();
+      for (const [category, { scores, gramProducts }] of passes) {
+        checkLayerScores(metric.name, model, scores);
+        parallelScans.set(category, layerScansOf(model, scores, gramProducts));
+      }
+      return parallelScans;
+    }
     const scoresPerCategory = await scorePerCategory(metric, model, data, {
       batchSize,
       onProgress,
+      workers: 1,
     });
     const byClass = indicesByClass(data);
     const scans: ScansPerCategory = new Map();
@@ -87,17 +122,7 @@ export class SemanticSlicer implements Slicer {
         task: `slice semantic: features of class ${category}`,
         onProgress,
       });
-      const layerScans = new Map<string, LayerScan>();
-      for (const layer of model.neuronLayers) {
-        const rankedOrder = Int32Array.from(rankNeurons(scores[layer.name]));
-        const curve = similarityCurve(
-          gramProducts.get(layer.name) as Float64Array,
-          layer.units,
-          rankedOrder,
-        );
-        layerScans.set(layer.name, { rankedOrder, curve });
-      }
-      scans.set(category, layerScans);
+      scans.set(category, layerScansOf(model, scores, gramProducts));
       categoriesDone++;
       onProgress?.({ task: 'slice semantic', done: categoriesDone, total: scoresPerCategory.size });
     }
@@ -111,13 +136,17 @@ export class SemanticSlicer implements Slicer {
     scans: ScansPerCategory,
   ): Slice {
     const perCategory: Record<number, Record<string, number[]>> = {};
+    const rankedPrefixes = new Map<number, Record<string, number[]>>();
     const prefixes: PrefixDiagnostics = {};
     for (const [category, layerScans] of scans) {
       perCategory[category] = {};
+      rankedPrefixes.set(category, {});
       prefixes[category] = {};
       for (const [layerName, { rankedOrder, curve }] of layerScans) {
         const chosen = smallestPrefix(curve, theta, options.step);
-        perCategory[category][layerName] = Array.from(rankedOrder.subarray(0, chosen.size));
+        const prefix = Array.from(rankedOrder.subarray(0, chosen.size));
+        (rankedPrefixes.get(category) as Record<string, number[]>)[layerName] = prefix;
+        perCategory[category][layerName] = prefix;
         prefixes[category][layerName] = chosen;
       }
     }
@@ -126,7 +155,10 @@ export class SemanticSlicer implements Slicer {
       metric: request.metric.name,
       slicer: this.name,
       options: { ...options, theta, prefixes },
-      critical: unionOfCategories(perCategory),
+      critical:
+        options.combine === 'layer-budget'
+          ? layerBudgetCombination(rankedPrefixes)
+          : unionOfCategories(perCategory),
       perCategory,
     });
   }

@@ -72,7 +72,11 @@ export async function runSlicingBench(
     const metric = resolveComponent(container, 'metric', metricName);
     options.log(`bench: slicing ${options.modelLabel} with ${metricName}…`);
     started = process.hrtime.bigint();
-    const scores = await scorePerCategory(metric, model, data, { batchSize: options.batchSize });
+    // One thread throughout: this table splits the single-thread cost into its phases.
+    const scores = await scorePerCategory(metric, model, data, {
+      batchSize: options.batchSize,
+      workers: 1,
+    });
     const scoreSeconds = seconds(started);
     started = process.hrtime.bigint();
     for (const [category, grams] of gramsByCategory) {
@@ -93,6 +97,7 @@ export async function runSlicingBench(
       metric,
       options: { theta: options.theta },
       batchSize: options.batchSize,
+      workers: 1,
     });
     const sliceSeconds = seconds(started);
     rows.push({ metric: metricName, scoreSeconds, gramSeconds, scanSeconds, sliceSeconds });

@@ -2,25 +2,38 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NeuronModel, UsageError, listComponents, resolveBackend } from '@neusemslice/core';
 import { createModel, loadModelFromDir, trainModel } from '@neusemslice/models';
-import { stringOption } from '../args';
+import { numberOption, stringOption } from '../args';
 import { runBackendsBench } from '../bench/backends-bench';
 import { runInferenceBench } from '../bench/inference-bench';
 import { runSlicingBench } from '../bench/slicing-bench';
+import { runSpeedBench } from '../bench/speed-vs-pytorch';
+import { cliPluginModules } from '../plugins';
 import type { Command } from '../command';
 import { throttledProgress } from '../progress-printer';
 import { batchSizeOption, loadSplit, runtimeOptions, slicingSubset } from './common';
 
 export const benchCommand: Command = {
   name: 'bench',
-  usage: 'bench [backends|slicing|inference] [options]',
+  usage: 'bench [speed|backends|slicing|inference] [options]',
   summary:
-    'Measure training throughput per backend, slicing speed and restructured inference speed; writes Markdown to docs/results',
+    'Measure speed against PyTorch (default), training throughput per backend, slicing speed and restructured inference speed; writes Markdown to docs/results',
   options: {
     out: {
       type: 'string',
       placeholder: '<dir>',
       default: 'docs/results',
-      description: 'Directory for backends.md, slicing-speed.md and restructured-inference.md',
+      description:
+        'Directory for speed-vs-pytorch.md, backends.md, slicing-speed.md and restructured-inference.md',
+    },
+    repeats: {
+      type: 'string',
+      placeholder: '<n>',
+      default: '3',
+      description: 'speed: runs of each measurement, ours and PyTorch alternating (median)',
+    },
+    quick: {
+      type: 'boolean',
+      description: 'speed: small sample counts, to check the bench runs (numbers not comparable)',
     },
     model: {
       type: 'string',
@@ -30,17 +43,36 @@ export const benchCommand: Command = {
     ...runtimeOptions,
   },
   async run(options, positionals, context) {
-    const parts = positionals.length > 0 ? positionals : ['backends', 'slicing', 'inference'];
+    const parts = positionals.length > 0 ? positionals : ['speed'];
     for (const part of parts) {
-      if (part !== 'backends' && part !== 'slicing' && part !== 'inference')
+      if (!['speed', 'backends', 'slicing', 'inference'].includes(part))
         throw new UsageError(
-          `unknown benchmark '${part}' (expected backends | slicing | inference)`,
+          `unknown benchmark '${part}' (expected speed | backends | slicing | inference)`,
         );
     }
+    const repeats = numberOption(options, 'repeats', { min: 1, max: 100, integer: true });
     const outDir = stringOption(options, 'out');
     fs.mkdirSync(outDir, { recursive: true });
     const batchSize = batchSizeOption(options);
     const train = await loadSplit('mnist', 'train', options, context);
+    if (parts.includes('speed')) {
+      const backend = await resolveBackend(context.container, {
+        prefer: typeof options.backend === 'string' ? options.backend : undefined,
+        log: context.log,
+      });
+      const test = await loadSplit('mnist', 'test', options, context);
+      const { markdown } = await runSpeedBench(context.container, train, test, {
+        outDir,
+        commandLine: context.commandLine,
+        backend: backend.name,
+        settings: { repeats, quick: options.quick === true, seed: 1, batchSize },
+        slicingData: (perClass, seed) => slicingSubset(train, perClass, seed),
+        workerPlugins: [...cliPluginModules(), ...(context.userPluginModules ?? [])],
+        log: context.log,
+      });
+      context.print(markdown);
+      context.print(`wrote ${path.join(outDir, 'speed-vs-pytorch.md')}`);
+    }
     if (parts.includes('backends')) {
       const { markdown } = await runBackendsBench(context.container, train, {
         outDir,

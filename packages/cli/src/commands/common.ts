@@ -1,13 +1,25 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
   BACKEND_ENV_VARIABLE,
   firstSamples as firstSamplesOf,
+  isUsageError,
   type LabeledDataset,
   listComponents,
   resolveBackend,
   UsageError,
 } from '@neusemslice/core';
-import { type DatasetName, loadDataset, samplePerClass } from '@neusemslice/data';
+import {
+  type DatasetName,
+  InMemoryDataset,
+  isDatasetName,
+  loadDataset,
+  type LoadDatasetOptions,
+  perClassIndices,
+  reshapeInputs,
+  samplePerClass,
+  USER_DATASET_FORMS,
+} from '@neusemslice/data';
 import { isModelDir } from '@neusemslice/models';
 import type { OptionSpecs, ParsedOptions } from '../args';
 import { numberOption, stringOption } from '../args';
@@ -32,6 +44,18 @@ export const runtimeOptions: OptionSpecs = {
   download: {
     type: 'boolean',
     description: 'Download the data set into the cache when it is not found locally',
+  },
+  checksums: {
+    type: 'string',
+    placeholder: '<file>',
+    description:
+      'sha256sum listing to check the files of a --dataset given as a path (default: its SHA256SUMS, if any)',
+  },
+  'input-shape': {
+    type: 'string',
+    placeholder: '<shape>',
+    description:
+      'Reshape every sample to this shape, e.g. 784 or 28,28,1 (default: the model’s input shape when the sizes match)',
   },
   'batch-size': {
     type: 'string',
@@ -86,6 +110,8 @@ export function checkRuntimeOptions(
   const batchSize = batchSizeOption(options);
   checkBackendChoice(options, context);
   checkDataDirOption(options);
+  inputShapeOption(options);
+  checksumsOption(options);
   return { seed, batchSize };
 }
 
@@ -150,14 +176,44 @@ function deferNotes(context: CommandContext, notes: string[]): void {
   };
 }
 
-export function datasetOption(options: ParsedOptions, name = 'dataset'): DatasetName {
+/**
+ * `--dataset`: a known name (returned as it is) or the path of a user's data set (returned
+ * absolute, so a model's metadata can name it); anything else is a UsageError naming both forms.
+ */
+export function datasetOption(options: ParsedOptions, name = 'dataset'): string {
   const value = stringOption(options, name);
-  if (!(DATASET_NAMES as readonly string[]).includes(value)) {
+  if (isDatasetName(value)) return value;
+  if (!fs.existsSync(value)) {
     throw new UsageError(
-      `--${name}: unknown data set '${value}' (expected ${DATASET_NAMES.join(' | ')})`,
+      `--${name}: unknown data set '${value}' (expected ${DATASET_NAMES.join(' | ')}, or the path of ${USER_DATASET_FORMS}; no such file or directory)`,
     );
   }
-  return value as DatasetName;
+  return path.resolve(value);
+}
+
+/** `--input-shape 784` or `--input-shape 28,28,1`, checked; undefined when not given. */
+export function inputShapeOption(options: ParsedOptions): number[] | undefined {
+  const value = options['input-shape'];
+  if (value === undefined) return undefined;
+  const text = String(value);
+  const sizes = text.split(/[,x×]/).map((part) => part.trim());
+  if (sizes.length === 0 || sizes.some((part) => !/^[1-9]\d*$/.test(part))) {
+    throw new UsageError(
+      `--input-shape: '${text}' is not a shape (expected positive integers separated by commas, e.g. 784 or 28,28,1)`,
+    );
+  }
+  return sizes.map(Number);
+}
+
+/** `--checksums <file>`, checked to be an existing file; undefined when not given. */
+export function checksumsOption(options: ParsedOptions): string | undefined {
+  const value = options.checksums;
+  if (value === undefined) return undefined;
+  const file = String(value);
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    throw new UsageError(`--checksums ${file} is not an existing file`);
+  }
+  return file;
 }
 
 export function seedOption(options: ParsedOptions): number {
@@ -168,27 +224,56 @@ export function batchSizeOption(options: ParsedOptions): number {
   return numberOption(options, 'batch-size', { min: 1, max: 65536, integer: true });
 }
 
-/** Loads a split of a named data set, reporting where it was found. */
+/**
+ * Loads a split of a named data set or of a user's data set given as a path (--checksums
+ * checks its files), reporting where it was found, and reshapes its samples to --input-shape
+ * when given.
+ */
 export async function loadSplit(
-  name: DatasetName,
+  name: DatasetName | string,
   split: 'train' | 'test',
   options: ParsedOptions,
   context: CommandContext,
+  keepSamples?: LoadDatasetOptions['keepSamples'],
 ): Promise<LabeledDataset> {
-  return loadDataset(name, split, {
+  const data = await loadDataset(name, split, {
+    keepSamples,
     dir: typeof options['data-dir'] === 'string' ? options['data-dir'] : undefined,
     download: options.download === true,
     onProgress: throttledProgress(context.log),
+    checksumsFile: checksumsOption(options),
+    log: context.log,
   });
+  const inputShape = inputShapeOption(options);
+  if (inputShape === undefined || inputShape.join(',') === data.inputShape.join(',')) return data;
+  try {
+    return reshapeInputs(data, inputShape);
+  } catch (error) {
+    if (isUsageError(error)) throw new UsageError(`--input-shape: ${error.message}`);
+    throw error;
+  }
 }
 
-/** The slicing data of SPEC §3: a seeded per-class subset of the training set. */
+/**
+ * Picks the slicing data of SPEC §3 from a split's labels (seeded, `perClass` of every class),
+ * for loadSplit's keepSamples: the same samples as slicingSubset, without loading the rest.
+ */
+export function slicingSample(perClass: number, seed: number): LoadDatasetOptions['keepSamples'] {
+  return (labels, numClasses) =>
+    perClassIndices(labels, numClasses, perClass, seed, 'training set');
+}
+
+/**
+ * The slicing data of SPEC §3: a seeded per-class subset of the training set, copied out of it
+ * (when held in memory) so the whole training set can be freed once the caller lets go of it.
+ */
 export function slicingSubset(
   train: LabeledDataset,
   perClass: number,
   seed: number,
 ): LabeledDataset {
-  return samplePerClass(train, perClass, seed);
+  const subset = samplePerClass(train, perClass, seed);
+  return subset instanceof InMemoryDataset ? subset.compact() : subset;
 }
 
 /** Formats a share as a percentage with two decimals. */

@@ -71,5 +71,12 @@ export const evaluateCommand: Command = {
       const name = test.classNames?.[label] ?? String(label);
       context.print(`  class ${label} ${name.padEnd(12)} ${percent(accuracy)}`);
     });
+    return {
+      dataset: test.name,
+      samples: report.samples,
+      accuracy: report.accuracy,
+      perClassAccuracy: Array.from(report.perClassAccuracy),
+      masked: masks !== undefined,
+    };
   },
 };

@@ -12,9 +12,11 @@ import { readaptCommand } from './readapt';
 import { sliceCommand } from './slice';
 import { reportCommand } from './report';
 import { studyMaskingCommand } from './study';
+import { studyRq1Command } from './study-rq1';
 import { trainCommand } from './train';
 import { incrementalCommand } from './incremental';
 import { studyIncrementalCommand } from './study-incremental';
+import { reproduceCommand } from './reproduce';
 
 /** Every command, in the order `--help` lists them. */
 export const commands: readonly Command[] = [
@@ -27,11 +29,13 @@ export const commands: readonly Command[] = [
   restructureCommand,
   pruneCommand,
   studyMaskingCommand,
+  studyRq1Command,
   studyRestructureCommand,
   attackCommand,
   readaptCommand,
   studyReadaptCommand,
   incrementalCommand,
   studyIncrementalCommand,
+  reproduceCommand,
   benchCommand,
 ];

@@ -47,5 +47,15 @@ export const infoCommand: Command = {
       );
     }
     context.print(`total parameters: ${description.totalParameters}`);
+    return {
+      model: metadata ?? null,
+      neuronLayers: neuronModel.neuronLayers.map((layer) => ({
+        name: layer.name,
+        kind: layer.kind,
+        units: layer.units,
+      })),
+      numClasses: neuronModel.numClasses,
+      totalParameters: description.totalParameters,
+    };
   },
 };

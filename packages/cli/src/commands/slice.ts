@@ -13,15 +13,15 @@ import { checkTheta, parseSemanticOptions } from '@neusemslice/slicer-semantic';
 import { checkedNumberOption, numberOption, stringOption, type ParsedOptions } from '../args';
 import type { Command } from '../command';
 import { throttledProgress } from '../progress-printer';
+import { checkRuntimeOptions, activateBackend, notASliceFile, runtimeOptions } from './common';
 import {
-  checkRuntimeOptions,
-  activateBackend,
-  notASliceFile,
-  runtimeOptions,
-  slicingSubset,
-} from './common';
-import { loadModelOption, loadSplitFor, modelAndDatasetOptions } from './model-input';
+  loadModelOption,
+  loadSlicingSubsetFor,
+  loadSplitFor,
+  modelAndDatasetOptions,
+} from './model-input';
 import { claimOutputPath, forceOption } from './output-path';
+import { cliPluginModules } from '../plugins';
 import { reportSlice } from './slice-report';
 
 /**
@@ -49,6 +49,7 @@ export function slicerOptionsFrom(options: ParsedOptions): Record<string, unknow
       (threshold) => parseDeepArcOptions({ threshold }).threshold,
     );
   if (options.features !== undefined) sliceOptions.features = stringOption(options, 'features');
+  if (options.combine !== undefined) sliceOptions.combine = stringOption(options, 'combine');
   if (options.uncentered === true) sliceOptions.centered = false;
   return sliceOptions;
 }
@@ -114,7 +115,13 @@ export const sliceCommand: Command = {
     features: {
       type: 'string',
       placeholder: '<kind>',
-      description: 'semantic: spatial-mean | flattened conv features',
+      description:
+        'semantic: spatial-mean | flattened | energy conv features (default spatial-mean)',
+    },
+    combine: {
+      type: 'string',
+      placeholder: '<how>',
+      description: 'semantic: union | layer-budget of the per-class prefixes (default union)',
     },
     uncentered: {
       type: 'boolean',
@@ -136,6 +143,12 @@ export const sliceCommand: Command = {
       default: '500',
       description: 'Training samples per class to slice on (seeded)',
     },
+    workers: {
+      type: 'string',
+      placeholder: '<n>',
+      description:
+        'semantic: threads for the per-category passes, main thread included (default: one per core, each with ≥ 2,000 samples)',
+    },
     out: {
       type: 'string',
       placeholder: '<file>',
@@ -153,6 +166,10 @@ export const sliceCommand: Command = {
     const sliceOptions = slicerOptionsFrom(options);
     checkSlicerOptions(slicer.name, sliceOptions);
     const perClass = numberOption(options, 'per-class', { min: 1, max: 1e6, integer: true });
+    const workers =
+      options.workers === undefined
+        ? undefined
+        : numberOption(options, 'workers', { min: 1, max: 256, integer: true });
     const { seed, batchSize } = checkRuntimeOptions(options, context);
     const output = claimOutputPath(stringOption(options, 'out'), {
       optionName: 'out',
@@ -164,9 +181,9 @@ export const sliceCommand: Command = {
     try {
       await activateBackend(options, context);
       const loaded = await loadModelOption(options);
-      const train = await loadSplitFor(loaded, 'train', options, context);
+      // Only the per-class sample of the training set is read, never the whole set.
+      const slicingData = await loadSlicingSubsetFor(loaded, perClass, seed, options, context);
       const test = await loadSplitFor(loaded, 'test', options, context);
-      const slicingData = slicingSubset(train, perClass, seed);
       context.log(
         `slicing on ${slicingData.size} training samples (${perClass} per class, seed ${seed}); metrics: ${listComponents(
           context.container,
@@ -183,15 +200,28 @@ export const sliceCommand: Command = {
         options: sliceOptions,
         batchSize,
         onProgress: throttledProgress(context.log),
+        workers,
+        workerPlugins: [...cliPluginModules(), ...(context.userPluginModules ?? [])],
       });
       const seconds = (Date.now() - startedAt) / 1000;
       // Record how the slicing data was drawn, so the slice can be remade.
       slice.options = { ...slice.options, slicingData: { split: 'train', perClass, seed } };
       saveSlice(output.path, slice);
-      await reportSlice(loaded.neuronModel, slice, test, context, batchSize);
+      const report = await reportSlice(loaded.neuronModel, slice, test, context, batchSize);
       context.print(
         `saved ${path.resolve(output.path)} (${sliceToJson(slice).length} bytes) after ${seconds.toFixed(1)} s`,
       );
+      return {
+        out: path.resolve(output.path),
+        metric: slice.metric,
+        slicer: slice.slicer,
+        criticalNeurons: Object.fromEntries(
+          Object.entries(slice.critical).map(([layer, neurons]) => [layer, neurons.length]),
+        ),
+        compressionRate: report.compressionRate,
+        maskedAccuracy: report.masked.accuracy,
+        seconds,
+      };
     } finally {
       output.release();
     }

@@ -2,7 +2,7 @@ import { listComponents } from '@neusemslice/core';
 import { listOption, numberOption, stringOption } from '../args';
 import type { Command } from '../command';
 import { throttledProgress } from '../progress-printer';
-import { runMaskingStudy } from '@neusemslice/studies';
+import { checkMaskFill, runMaskingStudy } from '@neusemslice/studies';
 import {
   activateBackend,
   batchSizeOption,
@@ -39,8 +39,31 @@ export const studyMaskingCommand: Command = {
     features: {
       type: 'string',
       placeholder: '<kind>',
-      default: 'spatial-mean',
-      description: 'semantic slicer: spatial-mean | flattened conv features',
+      description:
+        'semantic slicer: spatial-mean | flattened | energy conv features (default: the slicer’s)',
+    },
+    combine: {
+      type: 'string',
+      placeholder: '<how>',
+      description:
+        'semantic slicer: union | layer-budget of the per-class prefixes (default: the slicer’s)',
+    },
+    uncentered: {
+      type: 'boolean',
+      description: 'semantic slicer: the paper’s literal uncentred CKA (Eq. 2)',
+    },
+    fill: {
+      type: 'string',
+      placeholder: '<zero|mean>',
+      default: 'zero',
+      description:
+        'What a dropped neuron outputs in the curves: 0 or its mean over the slicing data',
+    },
+    'random-draws': {
+      type: 'string',
+      placeholder: '<n>',
+      default: '5',
+      description: 'Random slices of the same per-layer sizes beside every slice (0: none)',
     },
     'test-samples': {
       type: 'string',
@@ -65,6 +88,14 @@ export const studyMaskingCommand: Command = {
     const seed = seedOption(options);
     const batchSize = batchSizeOption(options);
     const outDir = stringOption(options, 'out');
+    const fill = checkMaskFill(stringOption(options, 'fill'), '--fill');
+    const randomDraws = numberOption(options, 'random-draws', { min: 0, max: 1000, integer: true });
+    // Only the options given: the slicer's own defaults apply to the rest (one source of truth).
+    const semanticOptions: Record<string, unknown> = {};
+    if (options.features !== undefined)
+      semanticOptions.features = stringOption(options, 'features');
+    if (options.combine !== undefined) semanticOptions.combine = stringOption(options, 'combine');
+    if (options.uncentered === true) semanticOptions.centered = false;
     const backend = await activateBackend(options, context);
     const loaded = await loadModelOption(options);
     const { train, test } = await loadTrainAndTest(loaded, options, context);
@@ -79,7 +110,9 @@ export const studyMaskingCommand: Command = {
       slicingData: slicingSubset(train, perClass, seed),
       testData: test,
       metrics,
-      slicerOptions: { semantic: { features: stringOption(options, 'features') } },
+      slicerOptions: { semantic: semanticOptions },
+      fill,
+      randomDraws,
       batchSize,
       outDir,
       onProgress: throttledProgress(context.log, 5000),

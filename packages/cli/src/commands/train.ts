@@ -89,7 +89,8 @@ export const trainCommand: Command = {
       type: 'string',
       placeholder: '<name>',
       required: true,
-      description: 'mnist | fashion-mnist | cifar10',
+      description:
+        'mnist | fashion-mnist | cifar10, or the path of IDX files, .npy files or an .npz archive',
     },
     epochs: {
       type: 'string',
@@ -199,6 +200,16 @@ export const trainCommand: Command = {
       );
       fs.rmSync(checkpointDir, { recursive: true, force: true });
       context.print(`saved to ${path.resolve(outDir)}`);
+      return {
+        out: path.resolve(outDir),
+        model: modelName,
+        dataset: datasetName,
+        epochs,
+        seed,
+        backend,
+        testAccuracy: accuracy,
+        trainingSeconds,
+      };
     } finally {
       output.release();
     }

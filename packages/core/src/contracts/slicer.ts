@@ -14,6 +14,14 @@ export interface SliceRequest {
   options: Record<string, unknown>;
   batchSize?: number;
   onProgress?: ProgressListener;
+  /**
+   * Threads in all, the main thread included, for slicers that share their per-category passes
+   * among worker threads (the semantic slicer); 1 keeps everything in the main thread. Default:
+   * one per core, capped by the data size. The slice does not depend on it.
+   */
+  workers?: number;
+  /** Plugin modules each worker registers (backend and metric); see `ParallelOptions`. */
+  workerPlugins?: readonly string[];
 }
 
 /**

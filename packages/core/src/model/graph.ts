@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { UsageError } from '../errors';
+import { checkSupportedLayers } from './supported-layers';
 
 /** The tfjs-layers Layer type (not exported under a short name by tfjs). */
 export type Layer = tf.layers.Layer;
@@ -60,7 +61,10 @@ export function consumersByLayer(model: tf.LayersModel): Map<string, Layer[]> {
   return consumers;
 }
 
-/** Rejects models this toolkit cannot walk: several outputs, nested models, shared layers. */
+/**
+ * Rejects models this toolkit cannot walk: several outputs, nested models, shared layers, and
+ * layer classes outside the supported set (see supported-layers.ts).
+ */
 export function checkSupportedModel(model: tf.LayersModel): void {
   if (model.outputs.length !== 1) {
     throw new UsageError(
@@ -84,6 +88,7 @@ export function checkSupportedModel(model: tf.LayersModel): void {
       );
     }
   }
+  checkSupportedLayers(model);
 }
 
 /**

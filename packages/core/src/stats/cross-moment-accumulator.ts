@@ -1,6 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
 
 /**
+ * Everything a CrossMomentAccumulator holds, as plain typed arrays: what a worker, process or
+ * machine that streamed one shard of the samples ships back to be merged.
+ */
+export interface CrossMomentState {
+  features: number;
+  samples: number;
+  /** The shift s the sums are taken about (the first batch's means), or null when empty. */
+  shift: Float32Array | null;
+  /** Σ (f−s)(f−s)ᵀ, features × features, row-major, float64. */
+  sumOfProducts: Float64Array;
+  /** Σ (f−s), float64. */
+  sums: Float64Array;
+}
+
+/**
  * Streams Σ f fᵀ and Σ f of feature vectors f over batches, in float64, so that the centred
  * cross-product C = F̃ᵀF̃ = Σ f fᵀ − n μ μᵀ of a whole data set is available without keeping its
  * features (SPEC §3). Each batch's product runs on the tfjs backend in float32 (a batch is small
@@ -20,6 +35,56 @@ export class CrossMomentAccumulator {
 
   get samples(): number {
     return this.sampleCount;
+  }
+
+  /** A copy of the running sums, to ship to the thread or machine that merges shards. */
+  state(): CrossMomentState {
+    return {
+      features: this.features,
+      samples: this.sampleCount,
+      shift: this.shift ? this.shift.slice() : null,
+      sumOfProducts: this.sumOfProducts.slice(),
+      sums: this.sums.slice(),
+    };
+  }
+
+  /** An accumulator holding a shipped state (merge more shards into it with `merge`). */
+  static fromState(state: CrossMomentState): CrossMomentAccumulator {
+    const accumulator = new CrossMomentAccumulator(state.features);
+    accumulator.merge(state);
+    return accumulator;
+  }
+
+  /**
+   * Adds the sums of another shard of samples, as if its batches had been added here. Exact up
+   * to float64 reassociation when both shards used the same shift; otherwise the other shard's
+   * sums are moved to this shift first: with d = t − s,
+   * Σ(f−s)(f−s)ᵀ = Σ(f−t)(f−t)ᵀ + d Σ(f−t)ᵀ + Σ(f−t) dᵀ + n d dᵀ and Σ(f−s) = Σ(f−t) + n d.
+   */
+  merge(other: CrossMomentAccumulator | CrossMomentState): void {
+    const shard = other instanceof CrossMomentAccumulator ? other.state() : other;
+    if (shard.features !== this.features) {
+      throw new Error(
+        `CrossMomentAccumulator: cannot merge a shard of ${shard.features} features into ${this.features}`,
+      );
+    }
+    if (shard.samples === 0 || !shard.shift) return;
+    if (!this.shift) this.shift = shard.shift.slice();
+    const n = shard.samples;
+    const features = this.features;
+    const offset = new Float64Array(features);
+    for (let i = 0; i < features; i++) offset[i] = shard.shift[i] - this.shift[i];
+    for (let i = 0; i < features; i++) {
+      for (let j = 0; j < features; j++) {
+        this.sumOfProducts[i * features + j] +=
+          shard.sumOfProducts[i * features + j] +
+          offset[i] * shard.sums[j] +
+          shard.sums[i] * offset[j] +
+          n * offset[i] * offset[j];
+      }
+      this.sums[i] += shard.sums[i] + n * offset[i];
+    }
+    this.sampleCount += n;
   }
 
   /** Adds a batch of features, shape [batch, features]. Does not dispose it. */

@@ -4,6 +4,7 @@ export * from './tiny-models';
 export * from './contract-suites';
 export * from './two-neuron-net';
 export * from './mean-activation-metric';
+export { WORKER_TEST_PLUGIN_MODULE } from './worker-test-plugin';
 export * from './test-container';
 export * from './maintainer-contract';
 export * from './attack-contract';

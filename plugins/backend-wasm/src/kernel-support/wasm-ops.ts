@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { constantPad } from './constant-pad';
 import { stockWasmKernel } from './kernel-replacement';
 
 /**
@@ -45,7 +46,7 @@ export function padWithZeros(
   x: tf.TensorInfo,
   paddings: [number, number][],
 ): tf.TensorInfo {
-  return runStock('PadV2', backend, { x }, { paddings, constantValue: 0 });
+  return constantPad(backend, x, paddings, 0);
 }
 
 /**
@@ -66,6 +67,16 @@ export function copyRange(
   return out;
 }
 
+/** The whole wasm heap as floats (take it after the last allocation: growing detaches it). */
+export function heapFloats(backend: BackendWasm, anyFloat32: tf.TensorInfo): Float32Array {
+  return new Float32Array(backend.typedArrayFromHeap(anyFloat32).buffer);
+}
+
+/** Where a float32 buffer starts in `heapFloats`, in floats. */
+export function offsetInHeap(backend: BackendWasm, float32: tf.TensorInfo): number {
+  return backend.typedArrayFromHeap(float32).byteOffset / Float32Array.BYTES_PER_ELEMENT;
+}
+
 /** Stock Slice; it copies all of `x` out of the heap first, so keep it for one-off crops. */
 export function slice(
   backend: BackendWasm,
@@ -77,8 +88,9 @@ export function slice(
 }
 
 /**
- * Stock conv2d, NHWC; `pad` is 'valid' or explicit NHWC pads. Calls the kernel directly, so the
- * op's rule that strides and dilations cannot both exceed 1 does not apply (XNNPACK allows it).
+ * Stock conv2d, NHWC, with explicit zero padding `[[top, bottom], [left, right]]` (default none),
+ * which XNNPACK applies without copying x. Calls the kernel directly, so the op's rule that
+ * strides and dilations cannot both exceed 1 does not apply (XNNPACK allows it).
  */
 export function conv2d(
   backend: BackendWasm,
@@ -86,12 +98,18 @@ export function conv2d(
   filter: tf.TensorInfo,
   strides: [number, number],
   dilations: [number, number],
+  padding: [[number, number], [number, number]] = [
+    [0, 0],
+    [0, 0],
+  ],
 ): tf.TensorInfo {
+  const [rows, cols] = padding;
+  const pad = rows.some(Boolean) || cols.some(Boolean) ? [[0, 0], rows, cols, [0, 0]] : 'valid';
   return runStock(
     'Conv2D',
     backend,
     { x, filter },
-    { strides, dilations, pad: 'valid', dataFormat: 'NHWC' },
+    { strides, dilations, pad, dataFormat: 'NHWC' },
   );
 }
 

@@ -7,6 +7,7 @@ import {
   randomValues,
 } from '../__fixtures__/compare-backends';
 import { registerExtraWasmKernels } from '../register-all-kernels';
+import { conv2DBackpropFilterWithBudget } from './Conv2DBackpropFilter';
 import {
   convCases as cases,
   describeConvCase as describeCase,
@@ -47,44 +48,84 @@ describe('Conv2DBackpropFilter on wasm', () => {
 
   it.each(
     [
+      // 200 patch rows × 1,760 grid positions per image: one image per GEMM, six GEMMs.
       {
-        batch: 5,
-        height: 20,
-        width: 23,
-        inChannels: 3,
-        filter: [3, 3],
+        batch: 6,
+        height: 40,
+        width: 40,
+        inChannels: 8,
+        filter: [5, 5],
         outChannels: 4,
         stride: 1,
         pad: 'same',
       },
+      // Three images per GEMM, then the last two.
       {
-        batch: 9,
-        height: 31,
-        width: 30,
-        inChannels: 2,
+        batch: 5,
+        height: 64,
+        width: 64,
+        inChannels: 16,
         filter: [3, 3],
-        outChannels: 5,
+        outChannels: 4,
         stride: 2,
         pad: 'valid',
       },
     ].map((c) => [describeCase(c as Case), c as Case] as const),
   )(
-    'matches the cpu backend when the sum runs over several chunks of the grid: %s',
+    'sums several GEMMs of whole images to the sum of one-image gradients: %s',
     async (_label, c) => {
-      const { xShape, filterShape, outShape, x, filter, dy } = inputsOf(c, 77);
-      const filterGradient = () =>
-        tf.grad((f: tf.Tensor) =>
-          tf.sum(
-            tf.mul(
-              tf.conv2d(tf.tensor4d(x, xShape), f as tf.Tensor4D, c.stride, c.pad),
-              tf.tensor(dy, outShape),
-            ),
-          ),
-        )(tf.tensor4d(filter, filterShape));
-      expectCloseTo(
-        await computeOn('wasm', filterGradient),
-        await computeOn('cpu', filterGradient),
-      );
+      // Too large for the cpu backend in a unit test; a one-image gradient is one GEMM, and
+      // that path is checked against the cpu backend above.
+      const { xShape, outShape, x, dy } = inputsOf(c, 77);
+      const filterShape: [number, number, number, number] = [
+        ...c.filter,
+        c.inChannels,
+        c.outChannels,
+      ];
+      const gradientOf = (images: tf.Tensor, upstream: tf.Tensor) =>
+        tf
+          .engine()
+          .runKernel(
+            tf.Conv2DBackpropFilter,
+            { x: images, dy: upstream },
+            { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', filterShape },
+          ) as tf.Tensor;
+      const batched = () => gradientOf(tf.tensor(x, xShape), tf.tensor(dy, outShape));
+      const imageByImage = () => {
+        const images = tf.split(tf.tensor(x, xShape), c.batch);
+        const upstream = tf.split(tf.tensor(dy, outShape), c.batch);
+        return tf.addN(images.map((image, n) => gradientOf(image, upstream[n])));
+      };
+      expectCloseTo(await computeOn('wasm', batched), await computeOn('wasm', imageByImage));
+    },
+  );
+
+  it.each(
+    [0, 2, 3, 5, 6, 12, 13].flatMap((index) =>
+      [1, 60, 700].map((budget) => [describeCase(cases[index]), budget, cases[index]] as const),
+    ),
+  )(
+    'matches the cpu backend with the sum split into GEMMs of any size, down to one grid row: %s, budget %d floats',
+    async (_label, budget, c) => {
+      const { xShape, filterShape, outShape, x, dy } = inputsOf(c, 41);
+      const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', filterShape };
+      const onCpu = () =>
+        tf
+          .engine()
+          .runKernel(
+            tf.Conv2DBackpropFilter,
+            { x: tf.tensor(x, xShape), dy: tf.tensor(dy, outShape) },
+            attrs,
+          ) as tf.Tensor;
+      const withBudget = () =>
+        tf.engine().makeTensorFromTensorInfo(
+          conv2DBackpropFilterWithBudget(budget)({
+            inputs: { x: tf.tensor(x, xShape), dy: tf.tensor(dy, outShape) },
+            backend: tf.backend(),
+            attrs,
+          }) as tf.TensorInfo,
+        );
+      expectCloseTo(await computeOn('wasm', withBudget), await computeOn('cpu', onCpu));
     },
   );
 

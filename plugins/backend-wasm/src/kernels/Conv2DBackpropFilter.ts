@@ -5,6 +5,8 @@ import {
   add,
   batchMatMul,
   copyRange,
+  heapFloats,
+  offsetInHeap,
   padWithZeros,
   release,
   slice,
@@ -13,12 +15,12 @@ import {
 } from '../kernel-support/wasm-ops';
 
 /**
- * Grid positions per GEMM. The patch matrix for all of them would be kh·kw·ci × n·h·w floats
- * (48 MB for a 3x3 conv of 32 channels on a batch of 128 16x16 maps); in chunks of 2048 columns
- * it stays in cache, and the GEMMs ran ~35% faster than one big GEMM (measured for 3 and 32
- * input channels).
+ * Floats of patch matrix per GEMM (2 MB). The patch matrix of a whole batch can be large (48 MB
+ * for a 3x3 conv of 32 channels on a batch of 128 16x16 maps, more than 100 MB for one 224x224
+ * image of 64 channels); in chunks of grid rows near this size the GEMMs run as fast per multiply
+ * as one big GEMM, without its memory.
  */
-const GRID_CHUNK = 2048;
+export const PATCH_FLOATS_PER_GEMM = 1 << 19;
 
 /**
  * Conv2DBackpropFilter, which tfjs-backend-wasm 4.22 lacks (so no conv net could train on wasm),
@@ -27,18 +29,21 @@ const GRID_CHUNK = 2048;
  * With x̃ the zero-padded input and s the stride,
  *   dw[a,b,ci,co] = Σ over n,i,j of x̃[n, i·s + a, j·s + b, ci] · dy[n,i,j,co].
  * Split x̃ into s×s phases, phase (p,q)[ci, n, u, v] = x̃[n, u·s + p, v·s + q, ci], on a grid of
- * Hq × Wq positions; tap (a,b) reads phase (a mod s, b mod s) at (i + ⌊a/s⌋, j + ⌊b/s⌋). Over the
- * flattened grid k = (n·Hq + u)·Wq + v that is a constant shift, ⌊a/s⌋·Wq + ⌊b/s⌋, so each row
- * of the patch matrix
- *   cols[(a,b,ci), k] = phase(a mod s, b mod s)[ci, k + shift(a,b)]
- * is one contiguous copy, and dw = cols · dy_grid, dy placed on the same grid (zeros past Ho, Wo),
- * comes out directly in [kh, kw, ci, co] order. The sum over the grid runs in chunks, one GEMM
- * each, added up.
+ * Hq × Wq positions per image; tap (a,b) reads phase (a mod s, b mod s) at (i + ⌊a/s⌋,
+ * j + ⌊b/s⌋). Over the flattened grid k = (n·Hq + u)·Wq + v that is a constant shift,
+ * ⌊a/s⌋·Wq + ⌊b/s⌋, so for the rows u < Ho that meet dy, each image contributes one contiguous
+ * run of Ho·Wq positions to each row of the patch matrix
+ *   cols[(a,b,ci), (n,u,v)] = phase(a mod s, b mod s)[ci, k + shift(a,b)],
+ * and dw = cols · dy_grid, with dy widened to Wq columns (zeros past Wo), comes out directly in
+ * [kh, kw, ci, co] order. The sum runs over chunks of those grid rows, one GEMM each, added up. Grid columns past Wo are multiplied by zeros: the price of copying long runs.
  *
  * (A Conv2D with dy as the filter computes the same sum, but XNNPACK repacks that batch-sized
  * filter on every call, which made it 1.5–2× slower on a small CNN's layers.)
  */
-function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
+function conv2DBackpropFilter(
+  args: KernelArgs,
+  patchFloatsPerGemm = PATCH_FLOATS_PER_GEMM,
+): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
   const inputs = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const attrs = (args.attrs ?? {}) as unknown as tf.Conv2DBackpropFilterAttrs;
@@ -96,41 +101,71 @@ function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
         );
   release(backend, cropped, paddedX);
 
+  // dy on the grid's columns: [n, Ho, Wq, co], so a chunk of images is one contiguous range.
   const dyGrid =
-    gridRows > dyRows || gridCols > dyCols
+    gridCols > dyCols
       ? padWithZeros(backend, dy, [
           [0, 0],
-          [0, gridRows - dyRows],
+          [0, 0],
           [0, gridCols - dyCols],
           [0, 0],
         ])
       : null;
 
-  const gridSize = batch * gridRows * gridCols;
+  const imageGrid = gridRows * gridCols;
+  const gridSize = batch * imageGrid;
+  // The grid rows that meet dy: the first Ho of each image, dyRows·batch in all, numbered
+  // g = n·Ho + u; in dyGrid they are consecutive, in the phases one run per image.
+  const rowsToSum = batch * dyRows;
   const patchRows = kh * kw * inChannels;
+  const rowsPerGemm = Math.max(1, Math.floor(patchFloatsPerGemm / (patchRows * gridCols)));
   let gradient: tf.TensorInfo | null = null;
-  for (let start = 0; start < gridSize; start += GRID_CHUNK) {
-    const width = Math.min(GRID_CHUNK, gridSize - start);
-    const dyChunk = copyRange(backend, dyGrid ?? dy, start * outChannels, [1, width, outChannels]);
+  for (let firstRow = 0; firstRow < rowsToSum; firstRow += rowsPerGemm) {
+    const endRow = Math.min(rowsToSum, firstRow + rowsPerGemm);
+    const width = (endRow - firstRow) * gridCols;
+    const dyChunk =
+      endRow - firstRow === rowsToSum
+        ? null
+        : copyRange(backend, dyGrid ?? dy, firstRow * gridCols * outChannels, [
+            1,
+            width,
+            outChannels,
+          ]);
     const patches = backend.makeOutput([1, patchRows, width], 'float32');
-    // Heap views are taken after the last allocation: growing the heap detaches older ones.
-    const phaseValues = backend.typedArrayFromHeap(phases);
-    const patchValues = backend.typedArrayFromHeap(patches);
+    // Views are taken after the last allocation: growing the heap detaches older ones. Both
+    // buffers live in the one wasm heap, so runs move with copyWithin (no allocation).
+    const heap = heapFloats(backend, phases);
+    const phasesAt = offsetInHeap(backend, phases);
+    const patchesAt = offsetInHeap(backend, patches);
     for (let a = 0; a < kh; a++) {
       for (let b = 0; b < kw; b++) {
         const phase = (a % sh) * sw + (b % sw);
         const shift = Math.floor(a / sh) * gridCols + Math.floor(b / sw);
-        // Past the grid's end the patch is only ever multiplied by dy's zero padding.
-        const inGrid = Math.max(0, Math.min(width, gridSize - shift - start));
         for (let ci = 0; ci < inChannels; ci++) {
-          const from = (phase * inChannels + ci) * gridSize + shift + start;
-          const to = ((a * kw + b) * inChannels + ci) * width;
-          patchValues.set(phaseValues.subarray(from, from + inGrid), to);
-          patchValues.fill(0, to + inGrid, to + width);
+          const phaseStart = phasesAt + (phase * inChannels + ci) * gridSize;
+          const phaseEnd = phaseStart + gridSize;
+          let to = patchesAt + ((a * kw + b) * inChannels + ci) * width;
+          for (let row = firstRow; row < endRow;) {
+            const image = Math.floor(row / dyRows);
+            const rowInImage = row - image * dyRows;
+            const rows = Math.min(endRow, (image + 1) * dyRows) - row;
+            const run = rows * gridCols;
+            const from = phaseStart + image * imageGrid + rowInImage * gridCols + shift;
+            // Past the grid's end the patch is only ever multiplied by dy's zero columns.
+            const inGrid = Math.max(0, Math.min(run, phaseEnd - from));
+            heap.copyWithin(to, from, from + inGrid);
+            if (inGrid < run) heap.fill(0, to + inGrid, to + run);
+            to += run;
+            row += rows;
+          }
         }
       }
     }
-    const partial = batchMatMul(backend, patches, dyChunk);
+    const partial = batchMatMul(
+      backend,
+      patches,
+      dyChunk ?? viewAs(dyGrid ?? dy, [1, width, outChannels]),
+    );
     release(backend, patches, dyChunk);
     if (gradient) {
       const sum: tf.TensorInfo = add(backend, gradient, partial);
@@ -146,5 +181,10 @@ function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
 
 export const conv2DBackpropFilterKernel: ExtraWasmKernel = {
   kernelName: tf.Conv2DBackpropFilter,
-  kernelFunc: conv2DBackpropFilter,
+  kernelFunc: (args) => conv2DBackpropFilter(args),
 };
+
+/** The same kernel with another patch-matrix budget per GEMM (tests use tiny ones). */
+export function conv2DBackpropFilterWithBudget(patchFloatsPerGemm: number): tf.KernelFunc {
+  return (args) => conv2DBackpropFilter(args, patchFloatsPerGemm);
+}

@@ -16,9 +16,12 @@ import {
  * wasm kernel is a naive loop, about 10× slower than a forward conv of the same size, and was
  * the slowest step of CNN training.
  *
- * dx is a stride-1 'valid' conv2d of dy, dilated by the stride (s − 1 zeros between neighbours)
- * and zero-padded by kh − 1 − top rows above, with the filter flipped in space and its channel
- * axes swapped ([kh, kw, co, ci]). Dilation is a pad of dy viewed as [n, ho, 1, wo, 1, co].
+ * dx is a stride-1 conv2d of dy, dilated by the stride (s − 1 zeros between neighbours) and
+ * zero-padded by kh − 1 − top rows above, with the filter flipped in space and its channel axes
+ * swapped ([kh, kw, co, ci]). The zero border is the conv's own padding (XNNPACK reads zeros
+ * through its indirection buffer, no copy); dilation is a pad of dy viewed as
+ * [n, ho, 1, wo, 1, co]. (A GEMM of dy with the filter followed by a scatter-add, col2im, does
+ * half the multiplies but measured no faster on LeNet-5's layers: the scatter runs in JS.)
  */
 function conv2DBackpropInput(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
@@ -83,20 +86,15 @@ function conv2DBackpropInput(args: KernelArgs): tf.TensorInfo {
           ],
         )
       : null;
-  const padded =
-    Math.max(0, above) + Math.max(0, below) + Math.max(0, before) + Math.max(0, after) > 0
-      ? padWithZeros(backend, cropped ?? spread, [
-          [0, 0],
-          [Math.max(0, above), Math.max(0, below)],
-          [Math.max(0, before), Math.max(0, after)],
-          [0, 0],
-        ])
-      : null;
-
+  // The zero border is left to the conv (XNNPACK pads through its indirection buffer, no copy).
+  const border: [[number, number], [number, number]] = [
+    [Math.max(0, above), Math.max(0, below)],
+    [Math.max(0, before), Math.max(0, after)],
+  ];
   const flipped = reverse(backend, inputs.filter, [0, 1]);
   const swapped = transpose(backend, flipped, [0, 1, 3, 2]);
-  const dx = conv2d(backend, padded ?? cropped ?? spread, swapped, [1, 1], [1, 1]);
-  release(backend, dilated, cropped, padded, flipped, swapped, dy === inputs.dy ? null : dy);
+  const dx = conv2d(backend, cropped ?? spread, swapped, [1, 1], [1, 1], border);
+  release(backend, dilated, cropped, flipped, swapped, dy === inputs.dy ? null : dy);
   if (channelsLast) return dx;
   const dxChannelsFirst = transpose(backend, dx, [0, 3, 1, 2]);
   release(backend, dx);

@@ -7,6 +7,7 @@ import {
   UsageError,
 } from '@neusemslice/core';
 import { chainLayers, SUPPORTED_LAYER_ROLES } from './chain-layers';
+import { meanFoldBiases, type NeuronMeanOutputs } from './mean-fold';
 
 /** Kept neuron indices per neuron layer; a layer left out keeps all its neurons. */
 export type KeptNeurons = Record<string, readonly number[]>;
@@ -45,6 +46,23 @@ export function checkKeptNeurons(
     if (sorted.length < layer.units) checked.set(layerName, sorted);
   }
   return checked;
+}
+
+/** The neurons each layer removes, by layer (the complement of the checked kept indices). */
+function droppedNeurons(
+  neuronModel: NeuronModel,
+  kept: ReadonlyMap<string, number[]>,
+): Map<string, number[]> {
+  const dropped = new Map<string, number[]>();
+  for (const [layerName, keptUnits] of kept) {
+    const keep = new Set(keptUnits);
+    const units = neuronModel.layer(layerName).units;
+    dropped.set(
+      layerName,
+      Array.from({ length: units }, (_, index) => index).filter((index) => !keep.has(index)),
+    );
+  }
+  return dropped;
 }
 
 /**
@@ -104,15 +122,22 @@ function checkLastAxis(layer: Layer, config: tf.serialization.ConfigDict): void 
  * pooling, dropout, activations and batch-norm (its channels cut too), every remaining weight
  * copied. The logits layer keeps all its units. `neuronModel.model` is left untouched.
  *
+ * With `means`, the result equals mean replacement instead of zero masking: each removed neuron's
+ * mean output is folded into the next Dense/Conv2D layer's bias (`meanFoldBiases`).
+ *
  * Chain models only (Sequential or functional, each layer reading the one before it); a merge
  * (Add, Concatenate) gives a UsageError naming the layer. The caller disposes the result.
  */
 export function restructureModel(
   neuronModel: NeuronModel,
   keptIndicesPerLayer: KeptNeurons,
+  options: { means?: NeuronMeanOutputs } = {},
 ): tf.LayersModel {
   const model = neuronModel.model;
   const kept = checkKeptNeurons(neuronModel, keptIndicesPerLayer);
+  const biasIncrements = options.means
+    ? meanFoldBiases(neuronModel, droppedNeurons(neuronModel, kept), options.means)
+    : new Map<string, Float32Array>();
   const chain = chainLayers(model);
   const modelInput = model.inputs[0];
   const input = tf.input({
@@ -148,9 +173,16 @@ export function restructureModel(
       if (role === 'neuron') {
         const keptUnits = kept.get(layer.name);
         if (keptUnits) config[className === 'Dense' ? 'units' : 'filters'] = keptUnits.length;
+        const increment = biasIncrements.get(layer.name);
+        if (increment && layer.getWeights().length < 2) {
+          throw new UsageError(
+            `layer '${layer.name}' has no bias to fold the removed neurons' means into; use zero masking`,
+          );
+        }
         // Kernels read inputs on the axis before the last and own units on the last; biases own units.
         cutWeights = () =>
-          layer.getWeights().map((weight) => {
+          layer.getWeights().map((original, index) => {
+            const weight = index === 1 && increment ? tf.add(original, increment) : original;
             const rank = weight.shape.length;
             const rows = rank >= 2 ? gatherIf(weight, inputFeatures, rank - 2) : weight;
             return gatherIf(rows, keptUnits, rank - 1);

@@ -94,12 +94,12 @@ export function correlatedFeatures(
 
 /**
  * Every neuron layer's post-activation output on `x`, neuron-major and in float64: spatial means,
- * or whole maps (channel by channel) when `flattened`.
+ * whole maps (channel by channel) when `flattened` is true, or mean squares when it is 'energy'.
  */
 export function capturedFeatures(
   model: NeuronModel,
   x: tf.Tensor,
-  flattened: boolean,
+  flattened: boolean | 'energy',
 ): Record<string, NeuronFeatures> {
   const captured: Record<string, NeuronFeatures> = {};
   tf.tidy(() => {
@@ -110,7 +110,9 @@ export function capturedFeatures(
         let positions = 1;
         if (output.rank === 4) {
           const [, height, width] = output.shape;
-          if (flattened) {
+          if (flattened === 'energy') {
+            matrix = tf.mean(tf.square(output), [1, 2]);
+          } else if (flattened) {
             positions = height * width;
             matrix = tf.reshape(tf.transpose(output, [0, 3, 1, 2]), [samples, -1]);
           } else {
