@@ -34,6 +34,7 @@ export * from './slice/random-slice';
 // Statistics
 export * from './stats/cka';
 export * from './stats/cross-moment-accumulator';
+export * from './stats/mean-std';
 export * from './stats/moments';
 export * from './metrics/score-per-category';
 export * from './metrics/top-neurons';

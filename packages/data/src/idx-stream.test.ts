@@ -35,6 +35,23 @@ describe('reading only some samples of an IDX file', () => {
     expect(decodedSha256).toBe(sha256Hex(images));
   });
 
+  it('copies samples that straddle reads of a raw file, whatever the read size', async () => {
+    const { images, pixelValues } = makeIdxPair(9, 5, 3);
+    const file = path.join(root, 'images-straddling');
+    fs.writeFileSync(file, images);
+    const keep = Int32Array.from([1, 2, 7]);
+    const expected = [1, 2, 7].flatMap((sample) =>
+      Array.from(pixelValues.subarray(sample * 15, (sample + 1) * 15)),
+    );
+    // 1: one byte a read; 7: reads that end inside the header and inside samples; 4096: one read.
+    for (const chunkBytes of [1, 7, 4096]) {
+      const { idx, decodedSha256 } = await readIdxSelection(file, keep, 'img', chunkBytes);
+      expect(idx.dims).toEqual([3, 5, 3]);
+      expect(Array.from(idx.values)).toEqual(expected);
+      expect(decodedSha256).toBe(sha256Hex(images));
+    }
+  });
+
   it('refuses truncated and padded files, bad indices and non-uint8 files', async () => {
     const { images, labels } = makeIdxPair(4, 2, 2);
     const write = (name: string, bytes: Uint8Array): string => {

@@ -8,12 +8,14 @@ import type { IdxArray } from './idx-reader';
  * Reads only the samples at `keep` (ascending sample indices) of a uint8 IDX file, raw or
  * gzipped, streaming it: the whole decoded file (47 MB for MNIST's training images) is never in
  * memory at once. Returns the kept samples as an IDX array [keep.length, ...sample dims] and the
- * SHA-256 of the whole decoded file, for the checksum check. `source` labels the errors.
+ * SHA-256 of the whole decoded file, for the checksum check. `source` labels the errors;
+ * `chunkBytes` is how much of a raw file is read at a time (into one reused buffer).
  */
 export async function readIdxSelection(
   filePath: string,
   keep: Int32Array,
   source: string,
+  chunkBytes: number = RAW_CHUNK_BYTES,
 ): Promise<{ idx: IdxArray; decodedSha256: string }> {
   for (let position = 1; position < keep.length; position++) {
     if (keep[position] <= keep[position - 1]) {
@@ -52,7 +54,9 @@ export async function readIdxSelection(
     valuesSeen = chunkEnd;
   };
   try {
-    for await (const chunk of openDecodedStream(filePath)) {
+    // Each chunk is hashed and its kept samples copied before the next one is read: a raw
+    // file's chunks all share one buffer.
+    for await (const chunk of decodedChunks(filePath, chunkBytes)) {
       const bytes = chunk as Buffer;
       hash.update(bytes);
       if (layout) {
@@ -91,9 +95,28 @@ export async function readIdxSelection(
   };
 }
 
-/** The decoded bytes of a file as a stream: gunzipped when it starts with the gzip magic. */
-function openDecodedStream(filePath: string): AsyncIterable<unknown> {
-  const head = Buffer.alloc(2);
+/**
+ * Bytes read at a time from a raw (not gzipped) file, into one buffer reused for every read.
+ * Stream chunks would be fresh buffers that live until the next garbage collection: reading
+ * MNIST's 47 MB of training images that way left ~25 MiB more resident in `slice` than this.
+ */
+const RAW_CHUNK_BYTES = 1 << 20;
+
+/**
+ * A gzipped file's compressed bytes are read, and decompressed, in small chunks: each one is a
+ * new buffer (zlib's stream allocates them), and small ones are reused by the allocator once
+ * collected, so about half as many MiB stay resident as with 1 MiB chunks (MNIST's training
+ * images gzipped), for ≈ 0.2 s more.
+ */
+const GZIP_READ_BYTES = 1 << 16;
+const GZIP_CHUNK_BYTES = 1 << 14;
+
+/**
+ * The decoded bytes of a file, chunk by chunk: gunzipped (streamed) when it starts with the gzip
+ * magic, else read synchronously into one buffer of `chunkBytes` that every chunk reuses, so a
+ * chunk is valid only until the next one is asked for.
+ */
+async function* decodedChunks(filePath: string, chunkBytes: number): AsyncGenerator<Buffer> {
   let fd: number;
   try {
     fd = fs.openSync(filePath, 'r');
@@ -101,15 +124,25 @@ function openDecodedStream(filePath: string): AsyncIterable<unknown> {
     throw new UsageError(`cannot read ${filePath}: ${(error as Error).message}`);
   }
   try {
-    fs.readSync(fd, head, 0, 2, 0);
+    const head = Buffer.alloc(2);
+    const gzipped = fs.readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    if (!gzipped) {
+      const buffer = Buffer.allocUnsafe(chunkBytes);
+      for (;;) {
+        const bytesRead = fs.readSync(fd, buffer, 0, chunkBytes, null);
+        if (bytesRead === 0) return;
+        yield buffer.subarray(0, bytesRead);
+      }
+    }
   } finally {
     fs.closeSync(fd);
   }
-  const raw = fs.createReadStream(filePath, { highWaterMark: 1 << 20 });
-  if (head[0] !== 0x1f || head[1] !== 0x8b) return raw;
-  const gunzip = zlib.createGunzip({ chunkSize: 1 << 20 });
+  const raw = fs.createReadStream(filePath, { highWaterMark: GZIP_READ_BYTES });
+  const gunzip = zlib.createGunzip({ chunkSize: GZIP_CHUNK_BYTES });
   raw.on('error', (error) => gunzip.destroy(error));
-  return raw.pipe(gunzip);
+  // A consumer that stops early (a refused file) destroys gunzip; the file is closed with it.
+  gunzip.on('close', () => raw.destroy());
+  for await (const chunk of raw.pipe(gunzip)) yield chunk as Buffer;
 }
 
 /** The layout of a uint8 IDX header once enough bytes are there; undefined until then. */

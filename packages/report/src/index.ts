@@ -3,7 +3,6 @@ export * from './build-slice-report';
 export * from './report-options';
 export * from './slice-composition';
 export * from './slice-diff';
-export * from './random-slice';
 export * from './sweep-accuracy';
 export * from './class-accuracy';
 export * from './chart-specs';

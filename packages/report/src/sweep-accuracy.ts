@@ -2,6 +2,9 @@ import {
   evaluateAccuracy,
   isUsageError,
   masksFromNeuronSets,
+  meanStd,
+  randomNeuronSets,
+  seededRandom,
   sliceSize,
   type LabeledDataset,
   type Metric,
@@ -10,7 +13,6 @@ import {
   type Slice,
   type Slicer,
 } from '@neusemslice/core';
-import { meanAndStd, randomNeuronSets, seededRandom } from './random-slice';
 
 /** One point of the sweep: the slicer's slice at a value, and random slices of the same sizes. */
 export interface SweepPointRow {
@@ -115,7 +117,7 @@ export async function sweepAccuracy(
       masks: masksFromNeuronSets(model, slice.critical),
       batchSize: request.batchSize,
     });
-    const random = meanAndStd(
+    const random = meanStd(
       await randomSliceAccuracies(model, testData, size.perLayer, {
         draws: request.randomDraws,
         seed: request.seed + index,

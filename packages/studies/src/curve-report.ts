@@ -1,5 +1,12 @@
 import { toCsv } from './csv';
 import type { CurvePoint } from './curves';
+import {
+  curveEncodings,
+  RANDOM_COLOR,
+  RANDOM_NAME,
+  SLICER_STYLES,
+  styleOf,
+} from './curve-encodings';
 import { provenanceLine, type StudyProvenance } from './provenance';
 import {
   autoUnitRange,
@@ -43,32 +50,6 @@ export function fig5Csv(points: readonly CurvePoint[], provenance: StudyProvenan
   );
 }
 
-/** Legend names, colours (colour-blind-safe Okabe–Ito hues) and point shapes per slicer. */
-const SLICER_STYLES: { slicer: string; name: string; color: string; shape: string }[] = [
-  { slicer: 'global', name: 'global (top k per layer)', color: '#0072B2', shape: 'circle' },
-  {
-    slicer: 'category-wise',
-    name: 'category-wise (top k per category)',
-    color: '#E69F00',
-    shape: 'square',
-  },
-  { slicer: 'semantic', name: 'semantic (Θ)', color: '#009E73', shape: 'circle' },
-  { slicer: 'deeparc', name: 'DeepArc', color: '#D55E00', shape: 'cross' },
-];
-const RANDOM_NAME = 'random, same sizes as semantic (mean ± std)';
-const RANDOM_COLOR = '#888888';
-
-function styleOf(slicer: string) {
-  return (
-    SLICER_STYLES.find((style) => style.slicer === slicer) ?? {
-      slicer,
-      name: slicer,
-      color: '#CC79A7',
-      shape: 'diamond',
-    }
-  );
-}
-
 export interface Fig5Options {
   provenance: StudyProvenance;
   metrics: readonly string[];
@@ -106,30 +87,13 @@ export function fig5Spec(points: readonly CurvePoint[], options: Fig5Options): V
   const yDomain = options.yRange === 'unit' ? [0, 1] : autoUnitRange(lowValues);
   const used = SLICER_STYLES.filter((style) => rows.some((row) => row.slicer === style.slicer));
   const hasRandom = rows.some((row) => row.slicer === 'semantic' && row.randomMean !== null);
-  const x = {
-    field: 'compressionRate',
-    type: 'quantitative',
-    title: 'compression rate (parameters removed)',
-    scale: { domain: [0, 1] },
-    axis: { format: '%' },
-  };
-  const y = (field: string) => ({
-    field,
-    type: 'quantitative',
-    title: 'test accuracy',
-    scale: { domain: yDomain, clamp: true },
-    axis: { format: '%' },
+  const { x, y, color } = curveEncodings({
+    yDomain,
+    styles: used,
+    withRandom: hasRandom,
+    xTitle: 'compression rate (parameters removed)',
+    legendColumns: 2,
   });
-  const color = {
-    field: 'series',
-    type: 'nominal',
-    title: null,
-    scale: {
-      domain: [...used.map((style) => style.name), ...(hasRandom ? [RANDOM_NAME] : [])],
-      range: [...used.map((style) => style.color), ...(hasRandom ? [RANDOM_COLOR] : [])],
-    },
-    legend: { orient: 'bottom', columns: 2, labelLimit: 400 },
-  };
   const semantic = { filter: "datum.slicer === 'semantic'" };
   const randomRows = { filter: "datum.slicer === 'semantic' && datum.randomMean !== null" };
   const layers: Record<string, unknown>[] = [];

@@ -58,6 +58,35 @@ export async function measureSlice(
   return { compressionRate, accuracy, criticalNeurons, totalNeurons: model.neuronCount };
 }
 
+/** Share of the model's parameters a slice removes (no evaluation: counts only). */
+export function sliceCompressionRate(
+  model: NeuronModel,
+  ownership: readonly WeightOwnership[],
+  slice: Slice,
+): number {
+  return countKeptParameters(ownership, masksFromNeuronSets(model, slice.critical)).compressionRate;
+}
+
+/**
+ * The keep ratios below a baseline's grid that it needs to reach `targetCompression`: candidates
+ * in descending k, taken one by one while the compression reached so far (`reached`, the grid's
+ * highest) stays below the target. Stops at the first that reaches it; none when the grid does.
+ */
+export function keepRatiosToReach(
+  candidates: readonly { keepRatio: number; compressionRate: number }[],
+  reached: number,
+  targetCompression: number,
+): number[] {
+  const chosen: number[] = [];
+  let highest = reached;
+  for (const candidate of [...candidates].sort((a, b) => b.keepRatio - a.keepRatio)) {
+    if (highest >= targetCompression) break;
+    chosen.push(candidate.keepRatio);
+    highest = Math.max(highest, candidate.compressionRate);
+  }
+  return chosen;
+}
+
 /**
  * One slice per value of a slicer option: through the slicer's `sweep` when it has one (it
  * shares metric scores and Gram matrices between values), else one `slice` call per value.

@@ -1,5 +1,7 @@
 // The masking study of paper §3.1 and §5.2 (RQ1) and its building blocks.
 export * from './masking-study';
+export * from './masking-setting-study';
+export { maskingRunCounts, type MaskingRunCounts } from './masking-setting-report';
 export * from './pilot';
 export * from './pilot-report';
 export * from './curves';

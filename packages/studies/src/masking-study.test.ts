@@ -18,6 +18,7 @@ import { trainFewSteps } from './__fixtures__/train';
 import { parseWellFormedXml } from './__fixtures__/xml-check';
 import {
   DEFAULT_BANDS,
+  DEFAULT_EXTRA_KEEP_RATIOS,
   DEFAULT_KEEP_RATIOS,
   DEFAULT_THETAS,
   type MaskingStudyResult,
@@ -235,7 +236,10 @@ describe('runMaskingStudy on a tiny MLP with fake metrics and slicers', () => {
     }
     expect(slicers.semantic.sweepCalls).toBe(2);
     expect(slicers.semantic.sliceCalls).toBe(0);
-    expect(slicers.global.sliceCalls).toBe(2 * DEFAULT_KEEP_RATIOS.length);
+    // The grid and the candidates below it come from the same pass (one slice call each here).
+    expect(slicers.global.sliceCalls).toBe(
+      2 * (DEFAULT_KEEP_RATIOS.length + DEFAULT_EXTRA_KEEP_RATIOS.length),
+    );
     expect(slicers.deeparc.sliceCalls).toBe(1);
   });
 
@@ -296,5 +300,83 @@ describe('runMaskingStudy on a tiny MLP with fake metrics and slicers', () => {
     });
     expect(run.points.some((point) => point.slicer === 'deeparc')).toBe(false);
     expect(fs.readFileSync(run.files.summary, 'utf8')).toContain('No slicer named `deeparc`');
+  });
+});
+
+describe('runMaskingStudy when semantic slices compress beyond the k = 10% point', () => {
+  // 40 and 30 neurons: k = 10% keeps 4 and 3, k = 2% keeps 1 of each.
+  const data = fixture();
+  const model = new NeuronModel(
+    makeTinyMlp({ hidden: [40, 30], numClasses: NUM_CLASSES, seed: 5 }),
+  );
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'masking-extra-k-'));
+  afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
+
+  /** A semantic slicer that keeps the single top neuron of each layer at every Θ. */
+  function topOneSemantic(): CountingSlicer {
+    const inner = fakeGlobalSlicer();
+    return {
+      ...inner,
+      name: 'semantic',
+      sweepOption: 'theta',
+      async slice(request) {
+        return inner.slice({ ...request, options: { ...request.options, keepRatio: 0.01 } });
+      },
+    };
+  }
+
+  async function study(extraKeepRatios?: number[]) {
+    const child = container.createChildContainer();
+    provide(child, 'metric', new FakeMetric('fake', 1), 'test');
+    for (const slicer of [fakeGlobalSlicer(), fakeCategoryWiseSlicer(), topOneSemantic()])
+      provide(child, 'slicer', slicer, 'test');
+    return runMaskingStudy({
+      container: child,
+      model,
+      modelLabel: `extra k ${extraKeepRatios === undefined ? 'default' : 'none'}`,
+      slicingData: data.slicingData,
+      testData: data.testData,
+      metrics: ['fake'],
+      bands: [[0, 0.5]],
+      thetas: [0.9, 0.95],
+      randomDraws: 1,
+      batchSize: 32,
+      outDir,
+      ...(extraKeepRatios ? { extraKeepRatios } : {}),
+    });
+  }
+
+  it('is not comparable on the paper grid alone', async () => {
+    const run = await study([]);
+    expect(run.checks.map((check) => check.verdict)).toEqual(['not comparable', 'not comparable']);
+    expect(run.points.every((p) => p.parameterName !== 'keepRatio' || p.parameter >= 0.1)).toBe(
+      true,
+    );
+  });
+
+  it('adds k below 10% until global reaches the semantic compression, and says so', async () => {
+    const run = await study();
+    for (const check of run.checks) {
+      expect(check.verdict).not.toBe('not comparable');
+      expect(check.globalAccuracy).toBeDefined();
+    }
+    const global = run.points.filter((p) => p.slicer === 'global');
+    const added = global.filter((p) => p.parameter < 0.1).map((p) => p.parameter);
+    // Descending from 9%, it stops at the first k that compresses as far as semantic (1 + 1 kept).
+    expect(added.length).toBeGreaterThan(0);
+    expect(Math.min(...added)).toBeGreaterThanOrEqual(0.01);
+    const semanticRate = Math.max(
+      ...run.points.filter((p) => p.slicer === 'semantic').map((p) => p.compressionRate),
+    );
+    const reached = global.map((p) => p.compressionRate);
+    expect(Math.max(...reached)).toBeGreaterThanOrEqual(semanticRate);
+    // Every added k but the smallest fell short: none was measured without need.
+    for (const point of global.filter((p) => p.parameter < 0.1 && p.parameter > Math.min(...added)))
+      expect(point.compressionRate).toBeLessThan(semanticRate);
+    // The paper grid stays in full.
+    for (const k of DEFAULT_KEEP_RATIOS) expect(global.some((p) => p.parameter === k)).toBe(true);
+    const summary = fs.readFileSync(run.files.summary, 'utf8');
+    expect(summary).toContain("Keep ratios added below the paper's grid");
+    expect(summary).toMatch(new RegExp(`\\| fake \\| ${added.join(', ')} \\|`));
   });
 });

@@ -21,7 +21,14 @@ import {
 } from '@neusemslice/core';
 import type { DependencyContainer } from 'tsyringe';
 import { ANY_METRIC, fig5Csv, fig5Svg } from './curve-report';
-import { checkShares, type CurvePoint, measureSlice, slicesForValues } from './curves';
+import {
+  checkShares,
+  type CurvePoint,
+  keepRatiosToReach,
+  measureSlice,
+  sliceCompressionRate,
+  slicesForValues,
+} from './curves';
 import { compareWithBaselines } from './interpolation';
 import { type Band, type PilotRow, runPilot } from './pilot';
 import { pilotCsv, pilotMarkdown } from './pilot-report';
@@ -34,7 +41,7 @@ import {
 } from './rq1/masked-evaluation';
 import { RandomBaselines } from './rq1/random-baseline';
 import { CheckpointStore } from './shared/checkpoint-store';
-import { type SemanticCheckRow, summaryMarkdown } from './summary-report';
+import { keepRatiosAdded, type SemanticCheckRow, summaryMarkdown } from './summary-report';
 
 /** The pilot bands of paper Tables 1–3: top 0–10%, 10–20%, …, 40–50%. */
 export const DEFAULT_BANDS: readonly Band[] = [
@@ -48,6 +55,14 @@ export const DEFAULT_BANDS: readonly Band[] = [
 export const DEFAULT_KEEP_RATIOS: readonly number[] = Array.from(
   { length: 10 },
   (_, i) => (i + 1) / 10,
+);
+/**
+ * k = 9%, 8%, …, 1%: tried below the paper's grid for a baseline only while a semantic slice
+ * compresses beyond that baseline's k = 10% point (else the point has no baseline to compare with).
+ */
+export const DEFAULT_EXTRA_KEEP_RATIOS: readonly number[] = Array.from(
+  { length: 9 },
+  (_, i) => (9 - i) / 100,
 );
 /** Θ = 0.90, 0.91, …, 0.99 (paper §5.2). */
 export const DEFAULT_THETAS: readonly number[] = Array.from(
@@ -78,6 +93,13 @@ export interface MaskingStudyOptions {
   bands?: [number, number][];
   /** Global and category-wise keep ratios; default 0.1 … 1.0. */
   keepRatios?: number[];
+  /**
+   * Keep ratios below `keepRatios` that global and category-wise are measured at too, each only
+   * when needed: after the semantic sweep of a metric, in descending k, until that baseline
+   * compresses as far as the furthest semantic point. Default DEFAULT_EXTRA_KEEP_RATIOS
+   * (0.09 … 0.01); [] keeps the grid alone.
+   */
+  extraKeepRatios?: number[];
   /** Semantic thresholds Θ; default 0.90 … 0.99. */
   thetas?: number[];
   /** DeepArc's layer-similarity threshold; default 0.99 (paper §5.2). */
@@ -191,6 +213,12 @@ export async function runMaskingStudy(options: MaskingStudyOptions): Promise<Mas
   const thetas = options.thetas ?? [...DEFAULT_THETAS];
   checkShares('keepRatios', keepRatios);
   checkShares('thetas', thetas);
+  const extraCandidates = options.extraKeepRatios ?? DEFAULT_EXTRA_KEEP_RATIOS;
+  if (extraCandidates.length > 0) checkShares('extraKeepRatios', extraCandidates);
+  // Only those below the grid can extend it; descending, the order they are tried in.
+  const extraKeepRatios = [...new Set(extraCandidates)]
+    .filter((value) => value < Math.min(...keepRatios))
+    .sort((a, b) => b - a);
   const deepArcThreshold = checkNumberInRange(
     'deepArcThreshold',
     options.deepArcThreshold ?? 0.99,
@@ -208,12 +236,16 @@ export async function runMaskingStudy(options: MaskingStudyOptions): Promise<Mas
   );
   const slicers = SWEPT_SLICERS.map((spec) => {
     const slicer: Slicer = resolveComponent(container, 'slicer', spec.name);
+    const baseline = spec.values === 'keepRatios';
     return {
       slicer,
       option: slicer.sweepOption ?? spec.option,
-      values: spec.values === 'thetas' ? thetas : keepRatios,
+      values: baseline ? keepRatios : thetas,
+      baseline,
     };
   });
+  // The semantic slicer sweeps first (see the loop below); the baselines after it.
+  const sweepOrder = [...slicers].sort((a, b) => Number(a.baseline) - Number(b.baseline));
   const deepArc = listComponents(container, 'slicer').find((slicer) => slicer.name === DEEPARC);
   const slicerOptions = (name: string) => ({ ...(options.slicerOptions?.[name] ?? {}) });
 
@@ -230,6 +262,7 @@ export async function runMaskingStudy(options: MaskingStudyOptions): Promise<Mas
     fingerprint: model.fingerprint(),
     bands,
     keepRatios,
+    extraKeepRatios,
     thetas,
     deepArcThreshold,
     deepArc: deepArc !== undefined,
@@ -247,7 +280,8 @@ export async function runMaskingStudy(options: MaskingStudyOptions): Promise<Mas
   const categoryCount = [...new Set(slicingData.labels())].filter((c) => testLabels.has(c)).length;
   const stepsPerMetric =
     bands.length * (1 + categoryCount) + slicers.reduce((sum, s) => sum + s.values.length, 0);
-  const totalSteps = 1 + metrics.length * stepsPerMetric + (deepArc ? 1 : 0);
+  // Grows by the keep ratios added below the grid (known only once the semantic points are).
+  let totalSteps = 1 + metrics.length * stepsPerMetric + (deepArc ? 1 : 0);
   let doneSteps = 0;
   const step = (task: string) => {
     doneSteps++;
@@ -308,41 +342,61 @@ export async function runMaskingStudy(options: MaskingStudyOptions): Promise<Mas
       })),
     );
 
-    for (const { slicer, option, values } of slicers) {
-      const slices = await slicesForValues(
-        slicer,
-        {
-          model,
-          data: slicingData,
-          metric,
-          options: slicerOptions(slicer.name),
-          batchSize,
-          onProgress: forward(`study: ${metric.name} ${slicer.name}`),
-        },
-        option,
-        values,
-      );
-      for (let index = 0; index < values.length; index++) {
-        const measured = await measureSlice(
-          model,
-          ownership,
-          slices[index],
-          testData,
-          batchSize,
-          means,
+    // Semantic first: how far its slices compress decides which k below the grid the baselines
+    // need, so every semantic point has a baseline measured at its compression rate.
+    const pointsBySlicer = new Map<string, CurvePoint[]>();
+    let semanticCompression = 0;
+    for (const { slicer, option, values, baseline } of sweepOrder) {
+      const request = {
+        model,
+        data: slicingData,
+        metric,
+        options: slicerOptions(slicer.name),
+        batchSize,
+        onProgress: forward(`study: ${metric.name} ${slicer.name}`),
+      };
+      // One sweep (one scoring pass) for the grid and the candidates below it.
+      const extras = baseline ? extraKeepRatios : [];
+      const slices = await slicesForValues(slicer, request, option, [...values, ...extras]);
+      const swept = values.map((value, index) => ({ value, slice: slices[index] }));
+      if (extras.length > 0) {
+        const candidates = extras.map((keepRatio, index) => ({
+          keepRatio,
+          slice: slices[values.length + index],
+          compressionRate: sliceCompressionRate(model, ownership, slices[values.length + index]),
+        }));
+        const reached = Math.max(
+          ...swept.map(({ slice }) => sliceCompressionRate(model, ownership, slice)),
         );
-        const chance = await random?.at(slices[index].critical);
-        points.push({
+        const added = keepRatiosToReach(candidates, reached, semanticCompression);
+        swept.unshift(
+          ...candidates
+            .filter((candidate) => added.includes(candidate.keepRatio))
+            .sort((x, y) => x.keepRatio - y.keepRatio)
+            .map((candidate) => ({ value: candidate.keepRatio, slice: candidate.slice })),
+        );
+        totalSteps += added.length;
+      }
+      const own: CurvePoint[] = [];
+      for (const { value, slice } of swept) {
+        const measured = await measureSlice(model, ownership, slice, testData, batchSize, means);
+        const chance = await random?.at(slice.critical);
+        own.push({
           metric: metric.name,
           slicer: slicer.name,
           parameterName: option,
-          parameter: values[index],
+          parameter: value,
           ...measured,
           ...(chance ? { randomMean: chance.accuracyMean, randomStd: chance.accuracyStd } : {}),
         });
-        step(`study: ${metric.name} ${slicer.name} ${parameterText(option, values[index])}`);
+        step(`study: ${metric.name} ${slicer.name} ${parameterText(option, value)}`);
       }
+      if (!baseline)
+        semanticCompression = Math.max(0, ...own.map((point) => point.compressionRate));
+      pointsBySlicer.set(slicer.name, own);
     }
+    // Written in the figure's order: global, category-wise, semantic.
+    for (const { slicer } of slicers) points.push(...(pointsBySlicer.get(slicer.name) ?? []));
     store.set(`metric ${metric.name}`, {
       pilot: pilot.slice(pilotStart),
       points: points.slice(pointsStart),
@@ -419,7 +473,13 @@ export async function runMaskingStudy(options: MaskingStudyOptions): Promise<Mas
       metrics: metricNames,
       baseAccuracy,
       subtitle:
-        `global / category-wise: top k = ${rangeText(keepRatios, (k) => `${Math.round(k * 1000) / 10}%`)} of each layer / category; ` +
+        `global / category-wise: top k = ${rangeText(keepRatios, (k) => `${Math.round(k * 1000) / 10}%`)} of each layer / category` +
+        (keepRatiosAdded(points, keepRatios).some(
+          (row) => row.global.length + row.categoryWise.length > 0,
+        )
+          ? ' (and smaller k where semantic slices compressed further)'
+          : '') +
+        '; ' +
         `semantic: Θ = ${rangeText(thetas, (theta) => theta.toFixed(2))}` +
         (deepArc ? `; DeepArc ★: threshold ${deepArcThreshold}` : '') +
         (randomDraws > 0

@@ -51,12 +51,39 @@ function list(values: readonly number[]): string {
   return values.map((value) => String(Math.round(value * 1000) / 1000)).join(', ');
 }
 
+/** Per metric, the keep ratios of global and category-wise points that are not in the grid. */
+export function keepRatiosAdded(
+  curvePoints: readonly CurvePoint[],
+  keepRatios: readonly number[],
+): { metric: string; global: number[]; categoryWise: number[] }[] {
+  const metrics = [...new Set(curvePoints.map((point) => point.metric))];
+  const added = (metric: string, slicer: string) =>
+    curvePoints
+      .filter(
+        (point) =>
+          point.metric === metric &&
+          point.slicer === slicer &&
+          point.parameterName === 'keepRatio' &&
+          !keepRatios.includes(point.parameter),
+      )
+      .map((point) => point.parameter)
+      .sort((a, b) => a - b);
+  return metrics.map((metric) => ({
+    metric,
+    global: added(metric, 'global'),
+    categoryWise: added(metric, 'category-wise'),
+  }));
+}
+
 /** summary.md: provenance header, the semantic-vs-baselines check, pilot anomalies, DeepArc. */
 export function summaryMarkdown(input: SummaryInput): string {
   const { provenance, checks } = input;
   const passed = checks.filter((row) => row.verdict === 'pass').length;
   const failed = checks.filter((row) => row.verdict === 'fail').length;
   const notComparable = checks.filter((row) => row.verdict === 'not comparable').length;
+  const addedKeepRatios = keepRatiosAdded(input.points, input.keepRatios).filter(
+    (row) => row.global.length + row.categoryWise.length > 0,
+  );
   const lines: string[] = [
     `# Masking study (RQ1): ${provenance.modelLabel}`,
     '',
@@ -72,7 +99,10 @@ export function summaryMarkdown(input: SummaryInput): string {
     `- Test accuracy without masks: ${percentText(input.baseAccuracy)}`,
     `- Metrics: ${input.metrics.join(', ')}`,
     `- Pilot bands: ${input.bands.map(bandLabel).join(', ')}`,
-    `- Global / category-wise keep ratios k: ${list(input.keepRatios)}`,
+    `- Global / category-wise keep ratios k: ${list(input.keepRatios)}` +
+      (addedKeepRatios.length > 0
+        ? '; added below this grid where semantic slices compressed further (see below)'
+        : ''),
     `- Semantic thresholds Θ: ${list(input.thetas)}`,
     `- Dropped neurons output: ${input.fill === 'mean' ? 'their mean over the slicing data (mean replacement)' : '0 (masking)'}`,
     `- Random baseline: ${input.randomDraws > 0 ? `${input.randomDraws} seeded draws per slice, uniformly per layer with the slice's per-layer sizes` : 'not run'}`,
@@ -89,10 +119,28 @@ export function summaryMarkdown(input: SummaryInput): string {
         : ''),
     '',
     "Each baseline's accuracy is interpolated linearly in compression rate between its two " +
-      "neighbouring points (global and category-wise at k = 10% … 100%); outside a baseline's " +
+      `neighbouring points (global and category-wise at k = ${list(input.keepRatios)}` +
+      (addedKeepRatios.length > 0 ? ', plus the k added below' : '') +
+      "); outside a baseline's " +
       'compression-rate range it is not comparable. The margin is semantic accuracy minus the ' +
       `better comparable baseline, in percentage points; pass means margin ≥ ${-100 * input.tolerance} points.`,
   ];
+  if (addedKeepRatios.length > 0) {
+    lines.push(
+      '',
+      "Keep ratios added below the paper's grid: where a metric's semantic slices compressed beyond " +
+        "a baseline's lowest-k point, that baseline was also measured at k = 9%, 8%, … (descending) " +
+        'until it compressed as far as the furthest semantic point (or k = 1% was reached), so those ' +
+        'points have a baseline to compare with. Added:',
+      '',
+      '| metric | global | category-wise |',
+      '| --- | --- | --- |',
+      ...addedKeepRatios.map(
+        (row) =>
+          `| ${row.metric} | ${row.global.length > 0 ? list(row.global) : '—'} | ${row.categoryWise.length > 0 ? list(row.categoryWise) : '—'} |`,
+      ),
+    );
+  }
   for (const metric of input.metrics) {
     lines.push(
       '',

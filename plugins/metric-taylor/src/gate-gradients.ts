@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { NeuronModel } from '@neusemslice/core';
+import type { NeuronModel, NeuronOutputsListener } from '@neusemslice/core';
 
 /**
  * ∂L/∂g_n for one batch, for every neuron n of every neuron layer: the gradient of L, the mean
@@ -7,11 +7,13 @@ import type { NeuronModel } from '@neusemslice/core';
  * multiplies the neuron's post-activation output a_n. By the chain rule it is Σ over the batch
  * and, for a conv channel, over space of a_n · ∂L/∂a_n: what `GateLayer.weight.grad` holds in
  * NVlabs/Taylor_pruning (method 22). Computed in float32; one entry per neuron, per layer name.
+ * `onNeuronOutputs`, when given, sees the forward pass's raw outputs a_n before they are disposed.
  */
 export function gateGradients(
   model: NeuronModel,
   x: tf.Tensor,
   labels: Int32Array,
+  onNeuronOutputs?: NeuronOutputsListener,
 ): Record<string, Float32Array> {
   const { outputs, gradients } = model.neuronGradients(x, { kind: 'cross-entropy', labels });
   try {
@@ -26,6 +28,7 @@ export function gateGradients(
       perLayer[layer.name] = gateGradient.dataSync() as Float32Array;
       gateGradient.dispose();
     }
+    onNeuronOutputs?.(outputs, { size: labels.length });
     return perLayer;
   } finally {
     tf.dispose([...Object.values(outputs), ...Object.values(gradients)]);

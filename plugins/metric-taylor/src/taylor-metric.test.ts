@@ -150,3 +150,37 @@ describe('taylor metric', () => {
 // Taylor squares a per-minibatch sum (Molchanov et al. 2019), so its scores legitimately change
 // with the batch size: the contract's batch-size invariance check does not apply.
 describeMetricContract(() => new TaylorMetric(), { batchSizeInvariant: false });
+
+describe('taylor metric outputs for the caller', () => {
+  it('hands each batch’s forward outputs to onNeuronOutputs, once per batch, and keeps none', async () => {
+    const model = new NeuronModel(makeTinyCnn({ seed: 9 }));
+    const data = makeSeparableDataset({
+      samplesPerClass: 3,
+      numClasses: 3,
+      inputShape: [6, 6, 1],
+      seed: 9,
+    });
+    const metric = new TaylorMetric();
+    const sizes: number[] = [];
+    const meanOfFirstLayer: number[] = [];
+    const firstLayer = model.neuronLayers[0].name;
+    const score = () =>
+      metric.score(model, data, {
+        batchSize: 4,
+        onNeuronOutputs: (outputs, batch) => {
+          sizes.push(batch.size);
+          meanOfFirstLayer.push(tf.tidy(() => tf.mean(outputs[firstLayer]).dataSync()[0]));
+        },
+      });
+    const withListener = await score();
+    expect(sizes).toEqual([4, 4, 1]);
+    // The listener does not change the scores.
+    expect(withListener).toEqual(await metric.score(model, data, { batchSize: 4 }));
+    const tensorsBefore = tf.memory().numTensors;
+    await score();
+    await score();
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    // The same batches, the same outputs, each time.
+    expect(meanOfFirstLayer.slice(0, 3)).toEqual(meanOfFirstLayer.slice(3, 6));
+  });
+});

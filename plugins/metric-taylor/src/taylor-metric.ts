@@ -16,7 +16,8 @@ import { gateGradients } from './gate-gradients';
  * the true labels, and the score is its mean over the minibatches of one pass (every batch
  * weighs the same, the last, possibly smaller one included). Because the square is taken per
  * minibatch, scores depend on the batch size, as in the reference implementation.
- * `options.category` is not needed: L always uses each sample's own label.
+ * `options.category` is not needed: L always uses each sample's own label. Supports
+ * `options.onNeuronOutputs`: each batch's forward outputs (unmasked) are handed over once.
  */
 export class TaylorMetric implements Metric {
   readonly name = 'taylor';
@@ -37,7 +38,7 @@ export class TaylorMetric implements Metric {
       data,
       options.batchSize,
       ({ x, labels }) => {
-        const batchGateGradients = gateGradients(model, x, labels);
+        const batchGateGradients = gateGradients(model, x, labels, options.onNeuronOutputs);
         for (const [layerName, layerSums] of sumsOfSquares) {
           const gradient = batchGateGradients[layerName];
           for (let neuron = 0; neuron < layerSums.length; neuron++)

@@ -12,8 +12,10 @@ export {
 export {
   featurePositions,
   MAX_FLATTENED_CROSS_PRODUCT_ENTRIES,
+  NeuronGramAccumulator,
   neuronGramProducts,
 } from './neuron-gram-products';
+export { type CategoryPass, categoryPass } from './category-passes';
 export {
   checkTheta,
   type NeuronFeatureKind,

@@ -52,65 +52,145 @@ function checkFlattenedSize(model: NeuronModel, positions: Map<string, number>):
   }
 }
 
-/** Each neuron layer's output for one batch as [B, units·positions], neuron-major. */
-function flattenedOutputs(model: NeuronModel, x: tf.Tensor): Record<string, tf.Tensor2D> {
-  return tf.tidy(() => {
-    const captured: Record<string, tf.Tensor2D> = {};
-    model.run(x, {
-      onNeuronOutput: (layer, output) => {
-        if (output.rank === 4) {
-          const [batch, height, width, channels] = output.shape;
-          // Channels first, so neuron j's map is the contiguous block j·H·W … (j+1)·H·W − 1.
-          captured[layer.name] = tf.reshape(tf.transpose(output, [0, 3, 1, 2]), [
-            batch,
-            channels * height * width,
-          ]);
-        } else {
-          captured[layer.name] = output as tf.Tensor2D;
-        }
-        return output;
-      },
-    });
-    return captured;
-  });
-}
+/** A neuron layer's raw output for one batch → its features, [B, units·positions], neuron-major. */
+type FeaturesOfOutput = (output: tf.Tensor) => tf.Tensor2D;
 
-function spatialMeanOutputs(model: NeuronModel, x: tf.Tensor): Record<string, tf.Tensor2D> {
-  const { outputs, logits } = model.neuronOutputs(x);
-  logits.dispose();
-  return outputs;
-}
-
-/** Each neuron layer's output for one batch as [B, units]: a conv channel's mean squared value. */
-function energyOutputs(model: NeuronModel, x: tf.Tensor): Record<string, tf.Tensor2D> {
-  return tf.tidy(() => {
-    const captured: Record<string, tf.Tensor2D> = {};
-    model.run(x, {
-      onNeuronOutput: (layer, output) => {
-        captured[layer.name] = (
-          output.rank === 4 ? tf.mean(tf.square(output), [1, 2]) : output
-        ) as tf.Tensor2D;
-        return output;
-      },
-    });
-    return captured;
-  });
-}
-
-const BATCH_FEATURES: Record<
-  NeuronFeatureKind,
-  (model: NeuronModel, x: tf.Tensor) => Record<string, tf.Tensor2D>
-> = {
-  'spatial-mean': spatialMeanOutputs,
-  flattened: flattenedOutputs,
-  energy: energyOutputs,
+const FEATURES_OF_OUTPUT: Record<NeuronFeatureKind, FeaturesOfOutput> = {
+  // A conv channel's mean over space, as `NeuronModel.neuronOutputs` gives it.
+  'spatial-mean': (output) => (output.rank === 4 ? tf.mean(output, [1, 2]) : output) as tf.Tensor2D,
+  flattened: (output) => {
+    if (output.rank !== 4) return output as tf.Tensor2D;
+    const [batch, height, width, channels] = output.shape;
+    // Channels first, so neuron j's map is the contiguous block j·H·W … (j+1)·H·W − 1.
+    return tf.reshape(tf.transpose(output, [0, 3, 1, 2]), [batch, channels * height * width]);
+  },
+  // A conv channel's mean squared value.
+  energy: (output) =>
+    (output.rank === 4 ? tf.mean(tf.square(output), [1, 2]) : output) as tf.Tensor2D,
 };
 
 /**
- * One streaming pass over `data` that feeds every neuron layer's features into its own
- * cross-moment accumulator, then returns each layer's Gram products P (units × units, row-major)
- * for `similarityCurve`: P_jk = ⟨G̃_j, G̃_k⟩ with G̃ centred over `data`'s samples (or raw when
- * `centered` is false). Memory: one batch plus Σ_l (units_l · positions_l)² float64 entries.
+ * Every neuron layer's cross-moment accumulator for one data set, fed batch by batch with the
+ * layers' raw outputs, either from the slicer's own forward pass (`neuronGramProducts`) or from
+ * the metric's (`add` is a `NeuronOutputsListener`, so the metric's pass feeds it directly).
+ * Memory: Σ_l (units_l · positions_l)² float64 entries.
+ */
+export class NeuronGramAccumulator {
+  private readonly positions: Map<string, number>;
+  private readonly accumulators: Map<string, CrossMomentAccumulator>;
+  private readonly featuresOf: FeaturesOfOutput;
+  private sampleCount = 0;
+  private rejected?: string;
+
+  /** Throws a UsageError before any work when flattened maps would need too large products. */
+  constructor(
+    private readonly model: NeuronModel,
+    private readonly options: { features: NeuronFeatureKind; centered: boolean },
+  ) {
+    this.positions = new Map(
+      model.neuronLayers.map((layer) => [
+        layer.name,
+        featurePositions(model, layer, options.features),
+      ]),
+    );
+    if (options.features === 'flattened') checkFlattenedSize(model, this.positions);
+    this.accumulators = new Map(
+      model.neuronLayers.map((layer) => [
+        layer.name,
+        new CrossMomentAccumulator(layer.units * (this.positions.get(layer.name) ?? 1)),
+      ]),
+    );
+    this.featuresOf = FEATURES_OF_OUTPUT[options.features];
+  }
+
+  /** Samples added so far. */
+  get samples(): number {
+    return this.sampleCount;
+  }
+
+  /**
+   * Why a batch handed over was refused (a layer missing, or an output of the wrong shape), or
+   * undefined. Once one is refused, later batches are ignored: the caller must make its own pass.
+   */
+  get refusal(): string | undefined {
+    return this.rejected;
+  }
+
+  /** Whether exactly `expectedSamples` samples arrived and none was refused. */
+  covers(expectedSamples: number): boolean {
+    return this.rejected === undefined && this.sampleCount === expectedSamples;
+  }
+
+  /**
+   * Adds one batch of raw neuron-layer outputs (layer name → [B, units] or [B, H, W, units]).
+   * Does not dispose them. An arrow property, so it can be handed to a metric as its listener.
+   */
+  readonly add = (outputs: Record<string, tf.Tensor>, batch: { size: number }): void => {
+    if (this.rejected !== undefined) return;
+    this.rejected = this.problemWith(outputs, batch.size);
+    if (this.rejected !== undefined) return;
+    for (const [layerName, accumulator] of this.accumulators) {
+      const features = tf.tidy(() => this.featuresOf(outputs[layerName]));
+      try {
+        accumulator.add(features);
+      } finally {
+        // Dense outputs pass through unchanged: they belong to the caller.
+        if (features !== outputs[layerName]) features.dispose();
+      }
+    }
+    this.sampleCount += batch.size;
+  };
+
+  private problemWith(outputs: Record<string, tf.Tensor>, batchSize: number): string | undefined {
+    for (const layer of this.model.neuronLayers) {
+      const output = outputs[layer.name] as tf.Tensor | undefined;
+      if (!output) return `no output for layer '${layer.name}'`;
+      const shape = this.model.model.getLayer(layer.outputLayerName).outputShape as (
+        number | null
+      )[];
+      const expected = [batchSize, ...shape.slice(1)];
+      const matches =
+        output.shape.length === expected.length &&
+        output.shape.every((size, axis) => expected[axis] === null || size === expected[axis]);
+      if (!matches) {
+        return `layer '${layer.name}' output has shape [${output.shape.join(', ')}], expected [${expected.join(', ')}]`;
+      }
+    }
+    return undefined;
+  }
+
+  /** Frees the tensors of sums not read yet, for an accumulator given up before `products`. */
+  dispose(): void {
+    for (const accumulator of this.accumulators.values()) accumulator.dispose();
+  }
+
+  /**
+   * Each layer's Gram products P (units × units, row-major) for `similarityCurve`:
+   * P_jk = ⟨G̃_j, G̃_k⟩ with G̃ centred over the samples added (or raw when `centered` is false).
+   */
+  products(): Map<string, Float64Array> {
+    const products = new Map<string, Float64Array>();
+    for (const layer of this.model.neuronLayers) {
+      const accumulator = this.accumulators.get(layer.name) as CrossMomentAccumulator;
+      const crossProduct = this.options.centered
+        ? accumulator.centeredProduct()
+        : accumulator.uncenteredProduct();
+      const layerPositions = this.positions.get(layer.name) ?? 1;
+      products.set(
+        layer.name,
+        layerPositions === 1
+          ? gramProductsOfCrossProduct(crossProduct, layer.units)
+          : flattenedGramProducts(crossProduct, layer.units, layerPositions),
+      );
+    }
+    return products;
+  }
+}
+
+/**
+ * One streaming pass over `data` of the slicer's own, feeding every neuron layer's features into
+ * a `NeuronGramAccumulator`, then its Gram products (see `NeuronGramAccumulator.products`). Used
+ * when the metric's pass did not hand its outputs over. Memory: one batch plus the accumulators.
  */
 export async function neuronGramProducts(
   model: NeuronModel,
@@ -123,45 +203,30 @@ export async function neuronGramProducts(
     onProgress?: ProgressListener;
   },
 ): Promise<Map<string, Float64Array>> {
-  const positions = new Map(
-    model.neuronLayers.map((layer) => [
-      layer.name,
-      featurePositions(model, layer, options.features),
-    ]),
-  );
-  if (options.features === 'flattened') checkFlattenedSize(model, positions);
-  const accumulators = new Map(
-    model.neuronLayers.map((layer) => [
-      layer.name,
-      new CrossMomentAccumulator(layer.units * (positions.get(layer.name) ?? 1)),
-    ]),
-  );
-  await forEachBatch(
-    data,
-    options.batchSize,
-    ({ x }) => {
-      const outputs = BATCH_FEATURES[options.features](model, x);
-      try {
-        for (const [layerName, accumulator] of accumulators) accumulator.add(outputs[layerName]);
-      } finally {
-        tf.dispose(Object.values(outputs));
-      }
-    },
-    { task: options.task, onProgress: options.onProgress },
-  );
-  const products = new Map<string, Float64Array>();
-  for (const layer of model.neuronLayers) {
-    const accumulator = accumulators.get(layer.name) as CrossMomentAccumulator;
-    const crossProduct = options.centered
-      ? accumulator.centeredProduct()
-      : accumulator.uncenteredProduct();
-    const layerPositions = positions.get(layer.name) ?? 1;
-    products.set(
-      layer.name,
-      layerPositions === 1
-        ? gramProductsOfCrossProduct(crossProduct, layer.units)
-        : flattenedGramProducts(crossProduct, layer.units, layerPositions),
+  const accumulator = new NeuronGramAccumulator(model, options);
+  try {
+    await forEachBatch(
+      data,
+      options.batchSize,
+      ({ x, labels }) => {
+        tf.tidy(() => {
+          const outputs: Record<string, tf.Tensor> = {};
+          model.run(x, {
+            onNeuronOutput: (layer, output) => {
+              outputs[layer.name] = output;
+              return output;
+            },
+          });
+          accumulator.add(outputs, { size: labels.length });
+        });
+      },
+      { task: options.task, onProgress: options.onProgress },
     );
+    if (accumulator.refusal !== undefined) {
+      throw new Error(`slicer-semantic: neuron outputs refused: ${accumulator.refusal}`);
+    }
+    return accumulator.products();
+  } finally {
+    accumulator.dispose();
   }
-  return products;
 }

@@ -5,7 +5,6 @@ import {
   indicesByClass,
   type NeuronModel,
   rankNeurons,
-  scorePerCategory,
   type ScoresPerLayer,
   type Slice,
   type Slicer,
@@ -14,8 +13,7 @@ import {
   unionOfCategories,
 } from '@neusemslice/core';
 import { layerBudgetCombination } from './combine-categories';
-import { parallelCategoryPasses, slicingThreads } from './category-passes';
-import { neuronGramProducts } from './neuron-gram-products';
+import { categoryPass, parallelCategoryPasses, slicingThreads } from './category-passes';
 import { checkTheta, parseSemanticOptions, type SemanticOptions } from './options';
 import { type ChosenPrefix, similarityCurve, smallestPrefix } from './similarity-scan';
 
@@ -58,14 +56,14 @@ export type PrefixDiagnostics = Record<number, Record<string, ChosenPrefix>>;
 /**
  * Semantic slicing (paper §3.3, Algorithm 1): for every category c and layer l, the smallest prefix
  * of the neurons ranked by their score on D_c whose embedding landscape has CKA ≥ Θ with the whole
- * layer's; Ω^l is the union over categories (`combine: 'union'`) or, by default, a per-layer
- * budget of as many neurons as the largest category prefix (`layerBudgetCombination`). Exact (every prefix is scored) in O(N²) per layer and
+ * layer's; Ω^l is, by default, the union over categories (`combine: 'union'`, Algorithm 1) or a
+ * per-layer budget of as many neurons as the largest category prefix (`layerBudgetCombination`). Exact (every prefix is scored) in O(N²) per layer and
  * category once the cross-product of the features is known.
  */
 export class SemanticSlicer implements Slicer {
   readonly name = 'semantic';
   readonly description =
-    'Per category and layer, the smallest top-ranked prefix of neurons whose CKA with the whole layer reaches theta; combined over categories by a per-layer budget (default) or their union';
+    'Per category and layer, the smallest top-ranked prefix of neurons whose CKA with the whole layer reaches theta; combined over categories by their union (default) or a per-layer budget';
   readonly sweepOption = 'theta';
 
   async slice(request: SliceRequest): Promise<Slice> {
@@ -103,28 +101,26 @@ export class SemanticSlicer implements Slicer {
       }
       return parallelScans;
     }
-    const scoresPerCategory = await scorePerCategory(metric, model, data, {
-      batchSize,
-      onProgress,
-      workers: 1,
-    });
     const byClass = indicesByClass(data);
+    const categories = byClass.flatMap((indices, category) =>
+      indices.length > 0 ? [category] : [],
+    );
     const scans: ScansPerCategory = new Map();
     let categoriesDone = 0;
-    for (const [category, scores] of scoresPerCategory) {
-      checkLayerScores(metric.name, model, scores);
+    for (const category of categories) {
       const categoryData = data.subset(byClass[category], `${data.name}/class-${category}`);
-      // One pass over D_c feeds every layer's cross-product.
-      const gramProducts = await neuronGramProducts(model, categoryData, {
+      // One pass over D_c gives the scores and feeds every layer's cross-product (when the metric
+      // hands its outputs over; otherwise a second pass does).
+      const { scores, gramProducts } = await categoryPass(model, categoryData, metric, category, {
+        batchSize,
         features: options.features,
         centered: options.centered,
-        batchSize,
-        task: `slice semantic: features of class ${category}`,
         onProgress,
       });
+      checkLayerScores(metric.name, model, scores);
       scans.set(category, layerScansOf(model, scores, gramProducts));
       categoriesDone++;
-      onProgress?.({ task: 'slice semantic', done: categoriesDone, total: scoresPerCategory.size });
+      onProgress?.({ task: 'slice semantic', done: categoriesDone, total: categories.length });
     }
     return scans;
   }

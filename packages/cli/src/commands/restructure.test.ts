@@ -50,6 +50,59 @@ describe('neusemslice restructure', () => {
     loaded.dispose();
   }, 60_000);
 
+  it('with --fill mean folds the removed neurons’ means: the new model keeps the mean-filled masked accuracy', async () => {
+    const meanOut = path.join(directory, 'mlp-restructured-mean');
+    const result = await run([
+      'restructure',
+      '--model',
+      modelDir,
+      '--slice',
+      sliceFile,
+      '--out',
+      meanOut,
+      '--test-samples',
+      '400',
+      '--fill',
+      'mean',
+      '--json',
+      ...common,
+    ]);
+    if (result.code !== 0) throw new Error(result.stderr);
+    const json = JSON.parse(result.stdout) as Record<string, number | string>;
+    expect(json.fill).toBe('mean');
+    expect(json.parametersAfter).toBeLessThan(json.parametersBefore as number);
+    expect(
+      Math.abs((json.testAccuracy as number) - (json.testAccuracyMasked as number)),
+    ).toBeLessThanOrEqual(1 / 400);
+    // The means come from the slice's own slicing data, which the slice file records.
+    expect(result.stderr).toMatch(
+      /neuron means over \d+ training samples per class .*slice’s own slicing data/,
+    );
+    const metadata = JSON.parse(fs.readFileSync(path.join(meanOut, 'neusemslice.json'), 'utf8'));
+    expect(metadata).toMatchObject({ fill: 'mean' });
+  }, 60_000);
+
+  it.each([
+    [['--fill', 'median'], /--fill must be zero or mean, got 'median'/],
+    [['--mean-per-class', '50'], /--mean-per-class needs --fill mean/],
+    [['--fill', 'mean', '--mean-per-class', '0'], /--mean-per-class/],
+  ])('refuses %j with exit code 2 before loading anything', async (extra, message) => {
+    const result = await run([
+      'restructure',
+      '--model',
+      modelDir,
+      '--slice',
+      sliceFile,
+      '--out',
+      path.join(directory, 'never-written'),
+      ...extra,
+      ...common,
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(fs.existsSync(path.join(directory, 'never-written'))).toBe(false);
+  });
+
   it('replaces its own earlier output with --force', async () => {
     const result = await run([
       'restructure',

@@ -1,9 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { componentLookup, loadSlice, resolveComponent, sliceSize } from '@neusemslice/core';
+import {
+  componentLookup,
+  type LabeledDataset,
+  loadSlice,
+  resolveComponent,
+  type Slice,
+  sliceSize,
+  UsageError,
+} from '@neusemslice/core';
 import { WEIGHTS_FILE } from '@neusemslice/models';
-import { stringOption } from '../args';
-import type { Command } from '../command';
+import { numberOption, type ParsedOptions, stringOption } from '../args';
+import type { Command, CommandContext } from '../command';
 import { throttledProgress } from '../progress-printer';
 import {
   activateBackend,
@@ -14,7 +22,12 @@ import {
   testSamplesOption,
 } from './common';
 import { modelAndSliceOptions, saveMaintainedModel, withModelOutput } from './maintained-model';
-import { loadModelOption, loadSplitFor } from './model-input';
+import {
+  type LoadedModel,
+  loadModelOption,
+  loadSlicingSubsetFor,
+  loadSplitFor,
+} from './model-input';
 import { forceOption } from './output-path';
 
 /** Bytes as KiB with one decimal. */
@@ -27,6 +40,46 @@ function weightsFileBytes(directory: string): number {
   const file = path.join(directory, WEIGHTS_FILE);
   return fs.existsSync(file) ? fs.statSync(file).size : NaN;
 }
+
+const FILLS = ['zero', 'mean'] as const;
+
+/** `--fill`, checked: zero (default) or mean. */
+function fillOption(options: ParsedOptions): (typeof FILLS)[number] {
+  const fill = options.fill === undefined ? 'zero' : stringOption(options, 'fill');
+  if (!(FILLS as readonly string[]).includes(fill)) {
+    throw new UsageError(`--fill must be zero or mean, got '${fill}'`);
+  }
+  return fill as (typeof FILLS)[number];
+}
+
+/**
+ * The data mean replacement averages over: the slice's own slicing data when it records it
+ * (`slice` does: split, per class, seed), else `--mean-per-class` (default 100) seeded samples.
+ */
+async function meanDataFor(
+  slice: Slice,
+  loaded: LoadedModel,
+  given: { meanPerClass?: number; seed: number },
+  options: ParsedOptions,
+  context: CommandContext,
+): Promise<LabeledDataset> {
+  const recorded = slice.options.slicingData as { perClass?: unknown; seed?: unknown } | undefined;
+  const recordedPerClass = typeof recorded?.perClass === 'number' ? recorded.perClass : undefined;
+  const recordedSeed = typeof recorded?.seed === 'number' ? recorded.seed : undefined;
+  const perClass = given.meanPerClass ?? recordedPerClass ?? DEFAULT_MEAN_PER_CLASS;
+  const seed =
+    given.meanPerClass === undefined && recordedSeed !== undefined ? recordedSeed : given.seed;
+  context.log(
+    `mean replacement: neuron means over ${perClass} training samples per class (seed ${seed}${
+      given.meanPerClass === undefined && recordedPerClass !== undefined
+        ? ', the slice’s own slicing data'
+        : ''
+    })`,
+  );
+  return loadSlicingSubsetFor(loaded, perClass, seed, options, context);
+}
+
+const DEFAULT_MEAN_PER_CLASS = 100;
 
 export const restructureCommand: Command = {
   name: 'restructure',
@@ -44,6 +97,18 @@ export const restructureCommand: Command = {
       placeholder: '<n>',
       description: 'Evaluate on the first n test samples only (default: all)',
     },
+    fill: {
+      type: 'string',
+      placeholder: '<zero|mean>',
+      description:
+        "What removed neurons leave behind: zero (default, masking) or mean (each one's mean output over the slicing data, folded into the next layer's bias)",
+    },
+    'mean-per-class': {
+      type: 'string',
+      placeholder: '<n>',
+      description:
+        'With --fill mean and a slice that does not record its slicing data: training samples per class to take the means over (seeded; default 100)',
+    },
     out: {
       type: 'string',
       placeholder: '<dir>',
@@ -56,8 +121,16 @@ export const restructureCommand: Command = {
   async run(options, _positionals, context) {
     // Every option and the output path are checked before anything is loaded.
     const restructure = resolveComponent(context.container, 'maintainer', 'restructure');
-    const { batchSize } = checkRuntimeOptions(options, context);
+    const { batchSize, seed } = checkRuntimeOptions(options, context);
     testSamplesOption(options);
+    const fill = fillOption(options);
+    const meanPerClass =
+      options['mean-per-class'] === undefined
+        ? undefined
+        : numberOption(options, 'mean-per-class', { min: 1, max: 1e6, integer: true });
+    if (meanPerClass !== undefined && fill !== 'mean') {
+      throw new UsageError('--mean-per-class needs --fill mean');
+    }
     const modelDir = stringOption(options, 'model');
     const sliceFile = stringOption(options, 'slice');
     return withModelOutput(options, [modelDir, sliceFile], async (output) => {
@@ -70,13 +143,19 @@ export const restructureCommand: Command = {
         options,
         'test-samples',
       );
+      // Mean replacement takes the means over the data the slice was made on, where recorded.
+      const meanData =
+        fill === 'mean'
+          ? await meanDataFor(slice, loaded, { meanPerClass, seed }, options, context)
+          : undefined;
       const report = await restructure.maintain({
         model,
         slice,
-        // Restructuring trains nothing: the test split stands in for the training data.
-        trainData: test,
+        // Restructuring trains nothing: the test split stands in for the training data, except
+        // that mean replacement reads its means from the slicing data.
+        trainData: meanData ?? test,
         testData: test,
-        options: { batchSize },
+        options: { batchSize, fill },
         components: componentLookup(context.container),
         onProgress: throttledProgress(context.log),
       });
@@ -91,6 +170,7 @@ export const restructureCommand: Command = {
         parametersBefore: figures.parametersBefore,
         parametersAfter: figures.parametersAfter,
         compressionRate: figures.compressionRate,
+        fill,
       });
       const filesBefore = weightsFileBytes(modelDir);
       const filesAfter = weightsFileBytes(output.path);
@@ -111,6 +191,7 @@ export const restructureCommand: Command = {
         compressionRate: figures.compressionRate,
         testAccuracy: figures.testAccuracy,
         testAccuracyMasked: figures.testAccuracyMasked,
+        fill,
         weightsBytesBefore: figures.weightsBytesBefore,
         weightsBytesAfter: figures.weightsBytesAfter,
         gzipBytesBefore: figures.gzipBytesBefore,

@@ -39,7 +39,13 @@ export const studyRq1Command: Command = {
       type: 'string',
       placeholder: '<list>',
       default: 'avg,var,ens,deeplift',
-      description: "Metrics run with the 'default' variant only (the ranking-metric screen)",
+      description: 'Metrics run with the --screen-variants only (the ranking-metric screen)',
+    },
+    'screen-variants': {
+      type: 'string',
+      placeholder: '<list>',
+      default: 'default',
+      description: 'Variants the screen metrics run with (each one of --variants)',
     },
     thetas: {
       type: 'string',
@@ -82,6 +88,7 @@ export const studyRq1Command: Command = {
     const known = listComponents(context.container, 'metric').map((metric) => metric.name);
     const metrics = listOption(options, 'metrics', known);
     const screenMetrics = listOption(options, 'screen-metrics', known);
+    const screenVariants = listOption(options, 'screen-variants', variants);
     const thetas = sharesOption(options, 'thetas');
     const randomDraws = numberOption(options, 'random-draws', { min: 1, max: 1000, integer: true });
     const slicingPerClass = numberOption(options, 'per-class', { min: 1, max: 1e6, integer: true });
@@ -94,6 +101,7 @@ export const studyRq1Command: Command = {
       variants,
       metrics,
       screenMetrics,
+      screenVariants,
       thetas,
       randomDraws,
       slicingPerClass,

@@ -1,6 +1,7 @@
 import type { LabeledDataset } from '../data/labeled-dataset';
 import type { NeuronModel } from '../model/neuron-model';
 import type { ProgressListener } from '../progress';
+import type { WorkerPool } from '../parallel/worker-pool';
 import type { Slice } from '../slice/slice';
 import type { Metric } from './metric';
 
@@ -22,6 +23,12 @@ export interface SliceRequest {
   workers?: number;
   /** Plugin modules each worker registers (backend and metric); see `ParallelOptions`. */
   workerPlugins?: readonly string[];
+  /**
+   * Worker threads started ahead (`startWorkerPool`) and kept across calls, used instead of
+   * launching workers for this call; its plugins and backend then apply, and the default
+   * `workers` is its thread count. The caller closes it.
+   */
+  workerPool?: WorkerPool;
 }
 
 /**

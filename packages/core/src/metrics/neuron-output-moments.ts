@@ -32,3 +32,26 @@ export async function neuronOutputMoments(
   );
   return moments;
 }
+
+/** Per neuron layer, one value per neuron: e.g. each neuron's mean output (`neuronMeanOutputs`). */
+export type NeuronValues = Record<string, Float32Array>;
+
+/**
+ * Each neuron's mean post-activation output over `data` (conv: over samples and positions), in
+ * one streaming pass: what mean replacement makes a dropped neuron output.
+ */
+export async function neuronMeanOutputs(
+  model: NeuronModel,
+  data: LabeledDataset,
+  options: { batchSize: number; onProgress?: ProgressListener },
+): Promise<NeuronValues> {
+  const moments = await neuronOutputMoments(model, data, {
+    batchSize: options.batchSize,
+    task: 'neuron means',
+    onProgress: options.onProgress,
+  });
+  const means: NeuronValues = {};
+  for (const [layerName, layerMoments] of moments)
+    means[layerName] = Float32Array.from(layerMoments.means());
+  return means;
+}

@@ -47,6 +47,7 @@ export async function scorePerCategory(
       items: categories.map((category) => ({ indices: byClass[category], category })),
       threads,
       workerPlugins: options.workerPlugins,
+      pool: options.workerPool,
       metric,
       input: { batchSize: options.batchSize },
       batchSize: options.batchSize,

@@ -6,6 +6,7 @@ import {
   evaluateAccuracy,
   type AccuracyReport,
 } from './evaluate';
+import { cloneModel } from './clone-model';
 import { NeuronModel, type NeuronMasks } from './neuron-model';
 
 /** Accuracy from one forward pass over the whole set: the meaning evaluateAccuracy must keep. */
@@ -88,6 +89,49 @@ describe('evaluateAccuracy', () => {
     cnnAll.x.dispose();
   });
 
+  it('with maskFill, a masked neuron outputs its fill value, as a neuron wired to that constant does', async () => {
+    const model = new NeuronModel(makeTinyMlp({ seed: 9 }));
+    const masks: NeuronMasks = { fc1: [1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1] };
+    const fill = { fc1: new Float32Array(12).fill(0.25) };
+    fill.fc1[2] = 3.5;
+    fill.fc1[7] = 1.75;
+    // The same model with fc1 neurons 2 and 7 rewired to output their fill whatever the input:
+    // zero incoming weights and the fill as bias (relu keeps a positive constant).
+    const constant = new NeuronModel(await cloneModel(model.model));
+    const fc1 = constant.model.getLayer('fc1');
+    const [kernel, bias] = fc1
+      .getWeights()
+      .map((weight) => weight.arraySync() as number[][] | number[]);
+    for (const neuron of [2, 7]) {
+      for (const row of kernel as number[][]) row[neuron] = 0;
+      (bias as number[])[neuron] = fill.fc1[neuron];
+    }
+    fc1.setWeights([tf.tensor2d(kernel as number[][]), tf.tensor1d(bias as number[])]);
+    const expected = await evaluateAccuracy(constant, data);
+    const filled = await evaluateAccuracy(model, data, { masks, maskFill: fill, batchSize: 5 });
+    expect(filled).toEqual(expected);
+    // Not the same as zero masking on this model, so the fill really acted.
+    const zeroed = referenceAccuracy(model, all.x, all.labels, masks);
+    const logitsFilled = tf.tidy(() => constant.logits(all.x).dataSync());
+    const logitsZeroed = tf.tidy(() => model.logits(all.x, masks).dataSync());
+    expect(Array.from(logitsFilled)).not.toEqual(Array.from(logitsZeroed));
+    expect(zeroed.samples).toBe(filled.samples);
+    constant.model.dispose();
+  });
+
+  it('refuses a maskFill without masks or of the wrong length, naming the layer', async () => {
+    const model = new NeuronModel(makeTinyMlp({ seed: 10 }));
+    await expect(
+      evaluateAccuracy(model, data, { maskFill: { fc1: new Float32Array(12) } }),
+    ).rejects.toThrow(/maskFill needs masks/);
+    await expect(
+      evaluateAccuracy(model, data, {
+        masks: { fc1: new Array(12).fill(1) },
+        maskFill: { fc1: new Float32Array(5) },
+      }),
+    ).rejects.toThrow(/maskFill of layer 'fc1' has 5 values; its mask has 12/);
+  });
+
   it('leaves no tensors behind', async () => {
     const model = new NeuronModel(makeTinyMlp({ seed: 8 }));
     await evaluateAccuracy(model, data, { batchSize: 10 });
@@ -96,6 +140,11 @@ describe('evaluateAccuracy', () => {
       await evaluateAccuracy(model, data, {
         batchSize: 10,
         masks: { fc2: [1, 1, 0, 1, 1, 1, 0, 1] },
+      });
+      await evaluateAccuracy(model, data, {
+        batchSize: 10,
+        masks: { fc2: [1, 1, 0, 1, 1, 1, 0, 1] },
+        maskFill: { fc2: new Float32Array(8).fill(0.5) },
       });
     }
     expect(tf.memory().numTensors).toBe(before);

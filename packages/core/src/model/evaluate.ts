@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LabeledDataset } from '../data/labeled-dataset';
 import { forEachBatch } from '../data/stream';
+import { UsageError } from '../errors';
 import type { ProgressListener } from '../progress';
 import type { NeuronMasks, NeuronModel } from './neuron-model';
 
@@ -45,30 +46,80 @@ export function defaultInferenceBatchSize(model: tf.LayersModel): number {
 }
 
 /**
- * Accuracy of a model, optionally with neurons masked, streamed over a data set. `batchSize`
- * changes speed and memory only, never the result; default `defaultInferenceBatchSize`.
+ * Per masked layer, the constant a masked neuron outputs (mean replacement): (1 − mask) · fill,
+ * added to the masked output. Checked against the masks; the caller disposes the tensors.
+ */
+function maskFillTensors(masks: NeuronMasks, fill: Record<string, ArrayLike<number>>) {
+  const tensors = new Map<string, tf.Tensor1D>();
+  try {
+    for (const [layerName, mask] of Object.entries(masks)) {
+      const layerFill = fill[layerName];
+      if (!layerFill || layerFill.length !== mask.length) {
+        throw new UsageError(
+          `evaluateAccuracy: maskFill of layer '${layerName}' has ${layerFill?.length ?? 'no'} values; its mask has ${mask.length}`,
+        );
+      }
+      const values = Float32Array.from(mask, (keep, index) => (1 - keep) * layerFill[index]);
+      tensors.set(layerName, tf.tensor1d(values));
+    }
+  } catch (error) {
+    tf.dispose([...tensors.values()]);
+    throw error;
+  }
+  return tensors;
+}
+
+/**
+ * Accuracy of a model, optionally with neurons masked, streamed over a data set. With `maskFill`
+ * (per layer, one value per neuron, e.g. `neuronMeanOutputs`) a masked neuron outputs its fill
+ * value instead of 0. `batchSize` changes speed and memory only, never the result; default
+ * `defaultInferenceBatchSize`.
  */
 export async function evaluateAccuracy(
   model: NeuronModel,
   data: LabeledDataset,
-  options: { masks?: NeuronMasks; batchSize?: number; onProgress?: ProgressListener } = {},
+  options: {
+    masks?: NeuronMasks;
+    maskFill?: Record<string, ArrayLike<number>>;
+    batchSize?: number;
+    onProgress?: ProgressListener;
+  } = {},
 ): Promise<AccuracyReport> {
+  const { masks, maskFill } = options;
+  if (maskFill && !masks) {
+    throw new UsageError(
+      'evaluateAccuracy: maskFill needs masks (it is what masked neurons output)',
+    );
+  }
   const correct = new Array<number>(model.numClasses).fill(0);
   const seen = new Array<number>(model.numClasses).fill(0);
-  await forEachBatch(
-    data,
-    options.batchSize ?? defaultInferenceBatchSize(model.model),
-    (batch) => {
-      const predicted = tf.tidy(() => tf.argMax(model.run(batch.x, { masks: options.masks }), 1));
-      const predictedValues = predicted.dataSync();
-      predicted.dispose();
-      batch.labels.forEach((label, index) => {
-        seen[label]++;
-        if (predictedValues[index] === label) correct[label]++;
-      });
-    },
-    { task: 'evaluate', onProgress: options.onProgress },
-  );
+  const fills = masks && maskFill ? maskFillTensors(masks, maskFill) : undefined;
+  const onNeuronOutput = fills
+    ? (layer: { name: string }, output: tf.Tensor) => {
+        const fill = fills.get(layer.name);
+        return fill ? tf.add(output, fill) : output;
+      }
+    : undefined;
+  try {
+    await forEachBatch(
+      data,
+      options.batchSize ?? defaultInferenceBatchSize(model.model),
+      (batch) => {
+        const predicted = tf.tidy(() =>
+          tf.argMax(model.run(batch.x, { masks, onNeuronOutput }), 1),
+        );
+        const predictedValues = predicted.dataSync();
+        predicted.dispose();
+        batch.labels.forEach((label, index) => {
+          seen[label]++;
+          if (predictedValues[index] === label) correct[label]++;
+        });
+      },
+      { task: 'evaluate', onProgress: options.onProgress },
+    );
+  } finally {
+    if (fills) tf.dispose([...fills.values()]);
+  }
   const samples = seen.reduce((sum, count) => sum + count, 0);
   const totalCorrect = correct.reduce((sum, count) => sum + count, 0);
   return {

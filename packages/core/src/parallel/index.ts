@@ -4,3 +4,4 @@ export * from './packed-items';
 export * from './plugin-modules';
 export * from './run-in-parallel';
 export * from './worker-count';
+export * from './worker-pool';

@@ -23,40 +23,82 @@ export interface PackedItems {
   inputShape: readonly number[];
   numClasses: number;
   name: string;
+  /**
+   * Per item: 0 while its samples are still being copied, 1 once they are (`ITEM_PACKED`), 2 when
+   * the run was given up (`ITEM_ABANDONED`). Workers wait on it, so they can start on the first
+   * items while the main thread copies the rest.
+   */
+  itemState: Int32Array;
 }
 
-/** Copies the items' samples into SharedArrayBuffers, `batchSize` samples at a time. */
-export function packItems(
-  data: LabeledDataset,
-  items: readonly WorkItem[],
-  batchSize: number,
-): PackedItems {
+export const ITEM_PACKED = 1;
+export const ITEM_ABANDONED = 2;
+
+/** Shared buffers for every item's samples, none copied yet (see `packItemInto`). */
+export function allocatePackedItems(data: LabeledDataset, items: readonly WorkItem[]): PackedItems {
   const sampleSize = data.inputShape.reduce((product, size) => product * size, 1);
   const itemStarts = new Int32Array(new SharedArrayBuffer(4 * (items.length + 1)));
   items.forEach((item, index) => {
     itemStarts[index + 1] = itemStarts[index] + item.indices.length;
   });
   const total = itemStarts[items.length];
-  const inputs = new Float32Array(new SharedArrayBuffer(4 * total * sampleSize));
-  const labels = new Int32Array(new SharedArrayBuffer(4 * total));
-  let written = 0;
-  for (const item of items) {
-    for (const batch of data.batches(batchSize, { indices: item.indices })) {
-      inputs.set(batch.x.dataSync() as Float32Array, written * sampleSize);
-      labels.set(batch.labels, written);
-      written += batch.labels.length;
-      batch.x.dispose();
-    }
-  }
   return {
-    inputs,
-    labels,
+    inputs: new Float32Array(new SharedArrayBuffer(4 * total * sampleSize)),
+    labels: new Int32Array(new SharedArrayBuffer(4 * total)),
     itemStarts,
     categories: Int32Array.from(items, (item) => item.category ?? -1),
     inputShape: data.inputShape,
     numClasses: data.numClasses,
     name: data.name,
+    itemState: new Int32Array(new SharedArrayBuffer(4 * items.length)),
   };
+}
+
+/** Copies one item's samples, `batchSize` at a time, then wakes any worker waiting for it. */
+export function packItemInto(
+  packed: PackedItems,
+  data: LabeledDataset,
+  items: readonly WorkItem[],
+  item: number,
+  batchSize: number,
+): void {
+  const sampleSize = data.inputShape.reduce((product, size) => product * size, 1);
+  let written = packed.itemStarts[item];
+  for (const batch of data.batches(batchSize, { indices: items[item].indices })) {
+    packed.inputs.set(batch.x.dataSync() as Float32Array, written * sampleSize);
+    packed.labels.set(batch.labels, written);
+    written += batch.labels.length;
+    batch.x.dispose();
+  }
+  Atomics.store(packed.itemState, item, ITEM_PACKED);
+  Atomics.notify(packed.itemState, item);
+}
+
+/** Marks every item not yet copied as given up, waking the workers that wait for one. */
+export function abandonPackedItems(packed: PackedItems): void {
+  for (let item = 0; item < packed.itemState.length; item++) {
+    Atomics.compareExchange(packed.itemState, item, 0, ITEM_ABANDONED);
+    Atomics.notify(packed.itemState, item);
+  }
+}
+
+/** Blocks (a worker) until the item's samples are copied; throws if the run was given up. */
+export function waitForPackedItem(packed: PackedItems, item: number): void {
+  while (Atomics.load(packed.itemState, item) === 0) Atomics.wait(packed.itemState, item, 0, 1000);
+  if (Atomics.load(packed.itemState, item) === ITEM_ABANDONED)
+    throw new Error(`item ${item} was abandoned: the run failed elsewhere`);
+}
+
+/** Copies every item's samples into SharedArrayBuffers, `batchSize` samples at a time. */
+export function packItems(
+  data: LabeledDataset,
+  items: readonly WorkItem[],
+  batchSize: number,
+): PackedItems {
+  const packed = allocatePackedItems(data, items);
+  for (let item = 0; item < items.length; item++)
+    packItemInto(packed, data, items, item, batchSize);
+  return packed;
 }
 
 /** One item of a PackedItems as a data set (in the packed order), for the thread that runs it. */

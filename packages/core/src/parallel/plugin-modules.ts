@@ -38,3 +38,8 @@ export function discoverPluginModules(): string[] {
   }
   return found;
 }
+
+/** The plugin modules workers will register: `given`, else those `discoverPluginModules` finds. */
+export function workerPluginModules(given: readonly string[] | undefined): string[] {
+  return given ? [...given] : discoverPluginModules();
+}

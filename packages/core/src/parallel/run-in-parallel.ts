@@ -1,14 +1,12 @@
-import * as tf from '@tensorflow/tfjs';
-import type { Worker } from 'node:worker_threads';
 import type { Metric } from '../contracts/metric';
 import type { LabeledDataset } from '../data/labeled-dataset';
 import { UsageError } from '../errors';
 import type { NeuronModel } from '../model/neuron-model';
+import { claimSchedule, runClaimedItemsHere } from './item-claims';
 import type { ItemTask } from './item-task';
-import { modelArtifacts } from './model-artifacts';
-import { packItems, type WorkItem } from './packed-items';
-import { discoverPluginModules } from './plugin-modules';
-import { launchWorker } from './worker-launch';
+import type { WorkItem } from './packed-items';
+import { workerPluginModules } from './plugin-modules';
+import { WorkerPool } from './worker-pool';
 import { checkWorkers, resolveWorkerCount } from './worker-count';
 
 /** How a caller asks for threads; both optional (see `resolveWorkerCount`). */
@@ -21,6 +19,11 @@ export interface ParallelOptions {
    * process loaded with `require`.
    */
   workerPlugins?: readonly string[];
+  /**
+   * A pool started ahead (`startWorkerPool`) whose warm workers run the work instead of workers
+   * launched for this call; its plugins and backend then apply. Default threads: the pool's.
+   */
+  workerPool?: WorkerPool;
 }
 
 export interface RunItemsOptions<Input> {
@@ -30,6 +33,8 @@ export interface RunItemsOptions<Input> {
   /** Threads in all, the main thread included (already resolved, ≥ 1). */
   threads: number;
   workerPlugins?: readonly string[];
+  /** Warm workers to use instead of launching `threads − 1` for this call; left open. */
+  pool?: WorkerPool;
   metric?: Metric;
   input: Input;
   /** Samples per batch when copying the items into shared memory. */
@@ -40,23 +45,10 @@ export interface RunItemsOptions<Input> {
   onItemDone?: (done: number, total: number) => void;
 }
 
-interface WorkerMessage {
-  type: 'result' | 'done' | 'error';
-  item?: number;
-  result?: unknown;
-  name?: string;
-  message?: string;
-  stack?: string;
-}
-
-/** The plugin modules workers will register, or why there are none. */
-export function workerPluginModules(given: readonly string[] | undefined): string[] {
-  return given ? [...given] : discoverPluginModules();
-}
-
 /**
  * Threads for a run: `workers` when given (checked), else one per core capped by the data size
- * (see `resolveWorkerCount`), and 1 when no plugin modules are known for the workers.
+ * (see `resolveWorkerCount`), and 1 when no plugin modules are known for the workers. With a
+ * `workerPool`, its threads by default (its workers are already started), never more than it has.
  */
 export function resolveThreads(
   owner: string,
@@ -65,6 +57,14 @@ export function resolveThreads(
   items: number,
 ): number {
   const requested = checkWorkers(owner, options.workers);
+  const pool = options.workerPool;
+  if (pool) {
+    if (requested !== undefined && requested > pool.threads)
+      throw new UsageError(
+        `${owner}: workers ${requested} exceeds the worker pool's ${pool.threads} threads`,
+      );
+    return Math.max(1, Math.min(requested ?? pool.threads, items));
+  }
   const threads = resolveWorkerCount(requested, samples, items);
   if (
     requested === undefined &&
@@ -76,104 +76,36 @@ export function resolveThreads(
 }
 
 /**
- * Runs `task` once per item on `threads` threads: the main thread and `threads − 1` workers.
- * Every thread claims the next item from a shared counter (largest items first), so a worker
- * that starts late just takes fewer items. Each item is computed whole by one thread with the
- * same code, the same backend and the same batches, so results do not depend on which thread
- * ran it. Returns the results in item order; throws the first worker failure.
+ * Runs `task` once per item on `threads` threads: the main thread and `threads − 1` workers,
+ * those of `pool` when given (warm, kept open), else workers launched for this call and
+ * terminated after it. Workers claim items from the front of a shared order (largest first),
+ * the main thread from its back, meanwhile copying the workers' next items into shared memory;
+ * a worker that starts late just takes fewer items. Each item is computed whole by
+ * one thread with the same code, the same backend and the same batches, so results do not depend
+ * on which thread ran it. Returns the results in item order; throws the first failure.
  */
 export async function runItemsInParallel<Input, Result>(
   task: ItemTask<Input, Result>,
   options: RunItemsOptions<Input>,
 ): Promise<Result[]> {
-  const { items } = options;
-  const results = new Array<Result>(items.length);
-  const claimOrder = new Int32Array(new SharedArrayBuffer(4 * items.length));
-  Array.from(items.keys())
-    .sort((a, b) => items[b].indices.length - items[a].indices.length || a - b)
-    .forEach((item, position) => {
-      claimOrder[position] = item;
+  if (options.pool) return options.pool.runItems(task, options);
+  if (options.threads <= 1) {
+    const results = new Array<Result>(options.items.length);
+    let done = 0;
+    await runClaimedItemsHere(task, options, claimSchedule(options.items), (item, result) => {
+      results[item] = result;
+      options.onItemDone?.(++done, options.items.length);
     });
-  const claims = new Int32Array(new SharedArrayBuffer(4));
-  let done = 0;
-  const finished = (item: number, result: Result) => {
-    results[item] = result;
-    done++;
-    options.onItemDone?.(done, items.length);
-  };
-
-  const workers: Worker[] = [];
-  const outcomes: Promise<void>[] = [];
-  if (options.threads > 1) {
-    const plugins = workerPluginModules(options.workerPlugins);
-    if (plugins.length === 0) {
-      throw new UsageError(
-        `${options.owner}: ${options.threads} workers need the plugin modules each worker registers ` +
-          `(none were found loaded with require): pass workerPlugins, e.g. ` +
-          `[require.resolve('@neusemslice/backend-wasm'), require.resolve('@neusemslice/metric-taylor')]`,
-      );
-    }
-    const boot = {
-      plugins,
-      backend: tf.getBackend(),
-      artifacts: await modelArtifacts(options.model.model),
-      metricName: options.metric?.name,
-      task: { module: task.module, exportName: task.exportName },
-      input: options.input,
-      claims,
-      claimOrder,
-      isTest: tf.env().getBool('IS_TEST'),
-    };
-    for (let index = 1; index < options.threads; index++) {
-      const worker = launchWorker(boot);
-      workers.push(worker);
-      outcomes.push(
-        new Promise<void>((resolve, reject) => {
-          worker.on('message', (message: WorkerMessage) => {
-            if (message.type === 'result')
-              finished(message.item as number, message.result as Result);
-            else if (message.type === 'done') resolve();
-            else {
-              const failure = new Error(`worker ${index}: ${message.message}`);
-              failure.name = message.name ?? 'Error';
-              if (message.stack) failure.stack = `${failure.message}\n${message.stack}`;
-              reject(failure);
-            }
-          });
-          worker.on('error', (error) => reject(error));
-          worker.on('exit', (code) =>
-            reject(new Error(`worker ${index} exited with code ${code} before finishing`)),
-          );
-        }),
-      );
-    }
-    // Workers boot (tfjs, plugins, model) while the samples are copied into shared memory.
-    const packed = packItems(options.data, items, options.batchSize);
-    for (const worker of workers) worker.postMessage({ packed });
+    return results;
   }
-
+  // A pool for this call alone: its workers boot while the model is sent and the samples packed.
+  const pool = new WorkerPool(
+    { threads: options.threads, workerPlugins: options.workerPlugins },
+    options.owner,
+  );
   try {
-    for (;;) {
-      const position = Atomics.add(claims, 0, 1);
-      if (position >= items.length) break;
-      const item = claimOrder[position];
-      const data = options.data.subset(items[item].indices, `${options.data.name}/item-${item}`);
-      finished(
-        item,
-        await task.run({
-          model: options.model,
-          data,
-          category: items[item].category,
-          metric: options.metric,
-          input: options.input,
-        }),
-      );
-    }
-    const settled = await Promise.allSettled(outcomes);
-    const failure = settled.find((outcome) => outcome.status === 'rejected');
-    if (failure) throw (failure as PromiseRejectedResult).reason;
+    return await pool.runItems(task, options);
   } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    await pool.close();
   }
-  return results;
 }

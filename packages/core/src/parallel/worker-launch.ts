@@ -2,20 +2,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
-/** What a worker needs besides the samples: how to rebuild the model, metric and task. */
+/**
+ * What a pooled worker needs to start: the plugins to register and the backend to activate. The
+ * model, the metric, the task and the samples come later, per run, as messages.
+ */
 export interface WorkerBoot {
   /** Absolute paths (or specifiers resolvable from the working directory) of plugin modules. */
   plugins: readonly string[];
   /** Backend to activate, e.g. `wasm` (the main thread's `tf.getBackend()`). */
   backend: string;
-  artifacts: unknown;
-  /** Metric to resolve by name from the registered plugins, when the task scores neurons. */
-  metricName?: string;
-  task: { module: string; exportName: string };
-  input: unknown;
-  /** Shared claim counter and the order in which items are claimed. */
-  claims: Int32Array;
-  claimOrder: Int32Array;
   /** The main thread's tfjs IS_TEST flag (it silences the cpu backend's banner in tests). */
   isTest: boolean;
 }
@@ -67,11 +62,13 @@ function reflectPolyfillPath(): string | undefined {
 }
 
 /**
- * Bootstrap run by each worker before its entry: the Reflect polyfill, and when running from
- * sources a TypeScript loader (swc, as jest uses) with workspace packages mapped to sources.
+ * Bootstrap run by each worker before its entry: its stdout sent to stderr, the Reflect polyfill,
+ * and when running from sources a TypeScript loader (swc, as jest uses) with workspace packages
+ * mapped to sources.
  */
 const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
+process.stdout.write = process.stderr.write.bind(process.stderr);
 const launch = workerData.launch;
 if (launch.reflectPolyfill && !(globalThis.Reflect && Reflect.getMetadata)) require(launch.reflectPolyfill);
 if (launch.swc) {
@@ -94,7 +91,7 @@ if (launch.swc) {
 require(launch.entry);
 `;
 
-/** Starts one worker thread that will run `worker-main` with `boot`. */
+/** Starts one worker thread that will run `worker-main` with `boot`, then wait for messages. */
 export function launchWorker(boot: WorkerBoot): Worker {
   const launch = {
     entry: path.join(__dirname, `worker-main${path.extname(__filename)}`),
@@ -102,12 +99,7 @@ export function launchWorker(boot: WorkerBoot): Worker {
     swc: SOURCE_MODE ? tryResolve('@swc/core', [REPO_ROOT, process.cwd()]) : undefined,
     sources: SOURCE_MODE ? workspaceSourceMap() : {},
   };
-  const worker = new Worker(BOOTSTRAP, {
-    eval: true,
-    workerData: { launch, boot },
-    // Keep stdout for the main thread's results (`--json`): a worker's console goes to stderr.
-    stdout: true,
-  });
-  worker.stdout.pipe(process.stderr);
-  return worker;
+  // The bootstrap sends the worker's stdout to stderr (stdout is for `--json` results). Not by
+  // piping `worker.stdout` here: that pipe would keep the process alive after `unref()`.
+  return new Worker(BOOTSTRAP, { eval: true, workerData: { launch, boot } });
 }

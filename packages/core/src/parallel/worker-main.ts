@@ -1,4 +1,4 @@
-// Entry of a worker thread started by `runItemsInParallel` (through worker-launch's bootstrap).
+// Entry of a pooled worker thread (started by `WorkerPool` through worker-launch's bootstrap).
 // tsyringe needs the Reflect polyfill in this thread too; core depends on it.
 import 'reflect-metadata';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -12,10 +12,12 @@ import {
   resolveComponent,
 } from '../plugin';
 import * as tf from '@tensorflow/tfjs';
+import { claimFront, stopClaims } from './item-claims';
 import type { ItemContext } from './item-task';
 import { loadModelFromArtifacts } from './model-artifacts';
-import { PackedItemDataset, type PackedItems } from './packed-items';
+import { PackedItemDataset, waitForPackedItem } from './packed-items';
 import type { WorkerBoot } from './worker-launch';
+import { postedError, type RunMessage, type ToWorkerMessage } from './worker-messages';
 
 type Task = (context: ItemContext<unknown>) => Promise<unknown>;
 
@@ -25,7 +27,7 @@ function loadPlugin(specifier: string): NeuSemSlicePlugin {
   return loaded.default ?? loaded;
 }
 
-function loadTask(task: WorkerBoot['task']): Task {
+function loadTask(task: RunMessage['task']): Task {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loaded = require(task.module) as Record<string, { run?: Task } | Task | undefined>;
   const exported = loaded[task.exportName];
@@ -55,24 +57,32 @@ async function activateSameBackend(scope: DependencyContainer, tfBackendName: st
   );
 }
 
-async function main(port: NonNullable<typeof parentPort>): Promise<void> {
-  const boot = (workerData as { boot: WorkerBoot }).boot;
-  const packedArrived = new Promise<PackedItems>((resolve) =>
-    port.once('message', (message: { packed: PackedItems }) => resolve(message.packed)),
-  );
-  tf.env().set('IS_TEST', boot.isTest);
-  const scope = registerPlugins(container.createChildContainer(), boot.plugins.map(loadPlugin));
-  await activateSameBackend(scope, boot.backend);
-  const model = new NeuronModel(
-    await loadModelFromArtifacts(boot.artifacts as tf.io.ModelArtifacts),
-  );
-  const metric = boot.metricName ? resolveComponent(scope, 'metric', boot.metricName) : undefined;
-  const run = loadTask(boot.task);
-  const packed = await packedArrived;
+/** Plugins registered and the backend active: the state every run of this worker starts from. */
+async function boot(settings: WorkerBoot): Promise<DependencyContainer> {
+  tf.env().set('IS_TEST', settings.isTest);
+  const scope = registerPlugins(container.createChildContainer(), settings.plugins.map(loadPlugin));
+  await activateSameBackend(scope, settings.backend);
+  return scope;
+}
+
+/** Runs this worker's share of one run: claims items until none are left, posting each result. */
+async function runItems(
+  port: NonNullable<typeof parentPort>,
+  scope: DependencyContainer,
+  model: NeuronModel,
+  message: RunMessage,
+): Promise<void> {
+  const metric = message.metricName
+    ? resolveComponent(scope, 'metric', message.metricName)
+    : undefined;
+  const run = loadTask(message.task);
+  const { packed } = message;
+  const schedule = { claims: message.claims, claimOrder: message.claimOrder };
   for (;;) {
-    const position = Atomics.add(boot.claims, 0, 1);
-    if (position >= boot.claimOrder.length) break;
-    const item = boot.claimOrder[position];
+    const position = claimFront(schedule);
+    if (position < 0) break;
+    const item = schedule.claimOrder[position];
+    waitForPackedItem(packed, item);
     const category = packed.categories[item];
     const data = PackedItemDataset.ofItem(packed, item, `${packed.name}/item-${item}`);
     const result = await run({
@@ -80,25 +90,76 @@ async function main(port: NonNullable<typeof parentPort>): Promise<void> {
       data,
       category: category < 0 ? undefined : category,
       metric,
-      input: boot.input,
+      input: message.input,
     });
-    port.postMessage({ type: 'result', item, result });
+    port.postMessage({ type: 'result', runId: message.runId, item, result });
   }
-  model.model.dispose();
 }
 
-if (parentPort) {
-  const port = parentPort;
-  main(port).then(
-    () => port.postMessage({ type: 'done' }),
-    (error: unknown) => {
-      const failure = error instanceof Error ? error : new Error(String(error));
-      port.postMessage({
-        type: 'error',
-        name: failure.name,
-        message: failure.message,
-        stack: failure.stack,
-      });
-    },
-  );
+/**
+ * One forward and backward pass on a tiny batch of zeros, so that the first run on this model
+ * does not pay the kernels' first-use costs (compiling, allocating) inside the caller's call.
+ */
+function warmUp(model: NeuronModel): void {
+  tf.tidy(() => {
+    const inputs = tf.zeros([2, ...model.inputShape]);
+    const { value } = tf.variableGrads(
+      () => tf.sum(model.model.apply(inputs, { training: true }) as tf.Tensor) as tf.Scalar,
+    );
+    value.dataSync();
+  });
 }
+
+/**
+ * The worker's life: boot once, then handle messages one after another (models to load and
+ * keep by content key, runs to take part in) until the main thread terminates it.
+ */
+function serve(port: NonNullable<typeof parentPort>): void {
+  const settings = (workerData as { boot: WorkerBoot }).boot;
+  const booted = boot(settings);
+  booted.then(
+    () => port.postMessage({ type: 'ready' }),
+    (error: unknown) => port.postMessage({ type: 'boot-error', ...postedError(error) }),
+  );
+  const models = new Map<string, Promise<NeuronModel>>();
+  const handle = async (message: ToWorkerMessage): Promise<void> => {
+    if (message.type === 'model') {
+      for (const key of message.evict) {
+        models.get(key)?.then(
+          (model) => model.model.dispose(),
+          () => undefined,
+        );
+        models.delete(key);
+      }
+      const loading = booted.then(async () => {
+        const model = new NeuronModel(
+          await loadModelFromArtifacts(message.artifacts as tf.io.ModelArtifacts),
+        );
+        warmUp(model);
+        return model;
+      });
+      loading.catch(() => undefined); // reported by the run that needs it
+      models.set(message.key, loading);
+      return;
+    }
+    try {
+      const scope = await booted.catch((error: unknown) => {
+        throw new Error(`failed to start: ${postedError(error).message}`);
+      });
+      const model = models.get(message.modelKey);
+      if (!model) throw new Error(`no model under key ${message.modelKey.slice(0, 12)}…`);
+      await runItems(port, scope, await model, message);
+      port.postMessage({ type: 'done', runId: message.runId });
+    } catch (error) {
+      // Stop the other threads claiming items of a run that has failed.
+      stopClaims({ claims: message.claims, claimOrder: message.claimOrder });
+      port.postMessage({ type: 'error', runId: message.runId, ...postedError(error) });
+    }
+  };
+  let queue = Promise.resolve();
+  port.on('message', (message: ToWorkerMessage) => {
+    queue = queue.then(() => handle(message));
+  });
+}
+
+if (parentPort) serve(parentPort);

@@ -20,4 +20,13 @@ describe('randomNeuronSets', () => {
     expect(draw(11)).toEqual(draw(11));
     expect(draw(11)).not.toEqual(draw(12));
   });
+
+  it('reaches every neuron over many draws (no index is favoured away)', () => {
+    const random = seededRandom(5);
+    const seen = new Set<number>();
+    for (let draw = 0; draw < 50; draw++) {
+      for (const index of randomNeuronSets(layers, { fc1: 3 }, random).fc1) seen.add(index);
+    }
+    expect(seen.size).toBe(20);
+  });
 });

@@ -54,3 +54,38 @@ describe('CrossMomentAccumulator.merge', () => {
     );
   });
 });
+
+describe('CrossMomentAccumulator sums on the backend', () => {
+  it('equals float64 sums of each batch’s float32 product, and holds no tensor once read', () => {
+    const all = batches(9, 16, 6, 5);
+    const before = tf.memory().numTensors;
+    const accumulator = new CrossMomentAccumulator(6);
+    all.forEach((batch) => accumulator.add(batch));
+    // The reference: each batch's float32 product about the same shift, read back and summed in
+    // float64 (what the accumulator did before it summed on the backend).
+    const shift = tf.mean(all[0], 0);
+    const reference = new Float64Array(36);
+    const referenceSums = new Float64Array(6);
+    for (const batch of all) {
+      const [product, sums] = tf.tidy(() => {
+        const shifted = tf.sub(batch, shift);
+        return [tf.matMul(shifted, shifted, true, false), tf.sum(shifted, 0)];
+      });
+      Float32Array.from(product.dataSync()).forEach((value, index) => (reference[index] += value));
+      Float32Array.from(sums.dataSync()).forEach((value, index) => (referenceSums[index] += value));
+      tf.dispose([product, sums]);
+    }
+    shift.dispose();
+    const state = accumulator.state();
+    expect(maxRelativeDifference(reference, state.sumOfProducts)).toBeLessThan(1e-9);
+    expect(maxRelativeDifference(referenceSums, state.sums)).toBeLessThan(1e-9);
+    expect(tf.memory().numTensors).toBe(before);
+
+    const abandoned = new CrossMomentAccumulator(6);
+    all.forEach((batch) => abandoned.add(batch));
+    expect(tf.memory().numTensors).toBeGreaterThan(before);
+    abandoned.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(all);
+  });
+});

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { CompensatedTensorSum } from './compensated-sum';
 
 /**
  * Everything a CrossMomentAccumulator holds, as plain typed arrays: what a worker, process or
@@ -20,11 +21,16 @@ export interface CrossMomentState {
  * cross-product C = F̃ᵀF̃ = Σ f fᵀ − n μ μᵀ of a whole data set is available without keeping its
  * features (SPEC §3). Each batch's product runs on the tfjs backend in float32 (a batch is small
  * enough for that); the running sums are float64, because the final subtraction cancels most
- * digits.
+ * digits. Between reads, the batches' products and sums are summed on the backend in
+ * compensated float32 (`CompensatedTensorSum`, ≈ 2⁻⁴⁸ relative) and added to the float64 sums
+ * when read, so no batch waits for a read-back: after `add`, the accumulator holds up to four
+ * tensors until a read (`state`, `merge`, `means`, the products) or `dispose`.
  */
 export class CrossMomentAccumulator {
   private readonly sumOfProducts: Float64Array;
   private readonly sums: Float64Array;
+  private readonly pendingProducts = new CompensatedTensorSum();
+  private readonly pendingSums = new CompensatedTensorSum();
   private sampleCount = 0;
   private shift?: Float32Array;
 
@@ -37,8 +43,21 @@ export class CrossMomentAccumulator {
     return this.sampleCount;
   }
 
+  /** Moves the sums pending on the backend into the float64 sums. */
+  private drain(): void {
+    this.pendingProducts.drainInto(this.sumOfProducts);
+    this.pendingSums.drainInto(this.sums);
+  }
+
+  /** Frees the tensors of sums not read yet (for an accumulator given up before any read). */
+  dispose(): void {
+    this.pendingProducts.dispose();
+    this.pendingSums.dispose();
+  }
+
   /** A copy of the running sums, to ship to the thread or machine that merges shards. */
   state(): CrossMomentState {
+    this.drain();
     return {
       features: this.features,
       samples: this.sampleCount,
@@ -69,6 +88,7 @@ export class CrossMomentAccumulator {
       );
     }
     if (shard.samples === 0 || !shard.shift) return;
+    this.drain();
     if (!this.shift) this.shift = shard.shift.slice();
     const n = shard.samples;
     const features = this.features;
@@ -102,21 +122,17 @@ export class CrossMomentAccumulator {
       firstMeans.dispose();
     }
     const shift = this.shift;
-    const [product, columnSums] = tf.tidy(() => {
+    tf.tidy(() => {
       const shifted = tf.sub(batch, tf.tensor1d(shift));
-      return [tf.matMul(shifted, shifted, true, false), tf.sum(shifted, 0)];
+      this.pendingProducts.add(tf.matMul(shifted, shifted, true, false));
+      this.pendingSums.add(tf.sum(shifted, 0));
     });
-    const productValues = product.dataSync();
-    const sumValues = columnSums.dataSync();
-    tf.dispose([product, columnSums]);
-    for (let index = 0; index < productValues.length; index++)
-      this.sumOfProducts[index] += productValues[index];
-    for (let index = 0; index < sumValues.length; index++) this.sums[index] += sumValues[index];
     this.sampleCount += batchSize;
   }
 
   /** Mean of the shifted features (f − shift). */
   private shiftedMeans(): Float64Array {
+    this.drain();
     return this.sums.map((sum) => (this.sampleCount > 0 ? sum / this.sampleCount : 0));
   }
 
@@ -129,6 +145,7 @@ export class CrossMomentAccumulator {
   /** Σ f fᵀ (uncentred), features × features, row-major. */
   uncenteredProduct(): Float64Array {
     // Σ f fᵀ = Σ (f−s)(f−s)ᵀ + s (Σ(f−s))ᵀ + (Σ(f−s)) sᵀ + n s sᵀ
+    this.drain();
     const n = this.sampleCount;
     const shift = this.shift ?? new Float32Array(this.features);
     const product = new Float64Array(this.sumOfProducts.length);
@@ -146,6 +163,7 @@ export class CrossMomentAccumulator {
 
   /** C = Σ (f−μ)(f−μ)ᵀ, features × features, row-major. */
   centeredProduct(): Float64Array {
+    this.drain();
     const n = this.sampleCount;
     const means = this.shiftedMeans();
     const centered = new Float64Array(this.sumOfProducts.length);

@@ -116,6 +116,51 @@ export function describeMetricContract(
           await makeMetric().score(model, data, { batchSize: 8 });
           expect(tf.memory().numTensors).toBe(before);
         });
+
+        // onNeuronOutputs is optional; a metric that calls it must keep its promise to the caller.
+        it('if it hands neuron outputs over, does so once per batch, in order, unmasked', async () => {
+          const batchSize = 7;
+          const handedOver: { size: number; outputs: Record<string, tf.Tensor> }[] = [];
+          const scoreWithListener = () =>
+            makeMetric().score(model, data, {
+              batchSize,
+              onNeuronOutputs: (outputs, batch) => {
+                const copies: Record<string, tf.Tensor> = {};
+                for (const [layerName, output] of Object.entries(outputs))
+                  copies[layerName] = tf.keep(output.clone());
+                handedOver.push({ size: batch.size, outputs: copies });
+              },
+            });
+          const tensorsBefore = tf.memory().numTensors;
+          await scoreWithListener();
+          if (handedOver.length === 0) return; // the metric does not support the listener
+          const sizes = Array.from({ length: Math.ceil(data.size / batchSize) }, (_, index) =>
+            Math.min(batchSize, data.size - batchSize * index),
+          );
+          expect(handedOver.map((call) => call.size)).toEqual(sizes);
+          let batchIndex = 0;
+          for (const { x } of data.batches(batchSize)) {
+            const { outputs } = handedOver[batchIndex];
+            expect(Object.keys(outputs).sort()).toEqual(
+              model.neuronLayers.map((layer) => layer.name).sort(),
+            );
+            tf.tidy(() => {
+              model.run(x, {
+                onNeuronOutput: (layer, expected) => {
+                  expect(outputs[layer.name].shape).toEqual(expected.shape);
+                  const largest = tf.max(tf.abs(expected)).dataSync()[0];
+                  const difference = tf.max(tf.abs(tf.sub(outputs[layer.name], expected)));
+                  expect(difference.dataSync()[0]).toBeLessThanOrEqual(1e-5 * (1 + largest));
+                  return expected;
+                },
+              });
+            });
+            x.dispose();
+            batchIndex++;
+          }
+          for (const call of handedOver) tf.dispose(Object.values(call.outputs));
+          expect(tf.memory().numTensors).toBe(tensorsBefore);
+        });
       });
     }
   });

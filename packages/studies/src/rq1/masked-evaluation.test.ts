@@ -61,6 +61,8 @@ describe('mean replacement', () => {
         means: { [first.name]: new Float32Array(1) },
         batchSize: 8,
       }),
-    ).rejects.toThrow(`means of layer '${first.name}' have 1 entries; the mask has ${first.units}`);
+    ).rejects.toThrow(
+      `maskFill of layer '${first.name}' has 1 values; its mask has ${first.units}`,
+    );
   });
 });

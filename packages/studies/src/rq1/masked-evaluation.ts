@@ -1,11 +1,10 @@
-import * as tf from '@tensorflow/tfjs';
 import {
   evaluateAccuracy,
-  forEachBatch,
   type LabeledDataset,
+  neuronMeanOutputs,
   type NeuronMasks,
   type NeuronModel,
-  neuronOutputMoments,
+  type NeuronValues,
   UsageError,
 } from '@neusemslice/core';
 
@@ -22,7 +21,7 @@ export const MASK_FILLS: readonly MaskFill[] = ['zero', 'mean'];
 export const DEFAULT_MASK_FILL: MaskFill = 'mean';
 
 /** Per neuron layer, each neuron's mean post-activation output (conv: over samples and positions). */
-export type NeuronMeans = Record<string, Float32Array>;
+export type NeuronMeans = NeuronValues;
 
 /** Throws a UsageError unless `value` is a known fill. */
 export function checkMaskFill(value: unknown, inputName = 'fill'): MaskFill {
@@ -34,22 +33,18 @@ export function checkMaskFill(value: unknown, inputName = 'fill'): MaskFill {
   return value as MaskFill;
 }
 
-/** Each neuron's mean output over `data`, in one streaming pass. */
-export async function neuronMeans(
+/** Each neuron's mean output over `data`, in one streaming pass (core's `neuronMeanOutputs`). */
+export function neuronMeans(
   model: NeuronModel,
   data: LabeledDataset,
   batchSize: number,
 ): Promise<NeuronMeans> {
-  const moments = await neuronOutputMoments(model, data, { batchSize, task: 'neuron means' });
-  const means: NeuronMeans = {};
-  for (const [layerName, layerMoments] of moments)
-    means[layerName] = Float32Array.from(layerMoments.means());
-  return means;
+  return neuronMeanOutputs(model, data, { batchSize });
 }
 
 /**
  * Test accuracy with the masks applied; with `means`, a masked neuron outputs its mean instead
- * of 0: output = mask · f + (1 − mask) · mean, for dense and channels-last conv alike.
+ * of 0 (core's `evaluateAccuracy` with `maskFill`).
  */
 export async function maskedAccuracy(
   model: NeuronModel,
@@ -57,45 +52,5 @@ export async function maskedAccuracy(
   options: { masks: NeuronMasks; means?: NeuronMeans; batchSize: number },
 ): Promise<number> {
   const { masks, means, batchSize } = options;
-  if (!means) return (await evaluateAccuracy(model, testData, { masks, batchSize })).accuracy;
-  const fills = new Map<string, tf.Tensor1D>();
-  for (const [layerName, mask] of Object.entries(masks)) {
-    const layerMeans = means[layerName];
-    if (!layerMeans || layerMeans.length !== mask.length) {
-      throw new UsageError(
-        `means of layer '${layerName}' have ${layerMeans?.length ?? 'no'} entries; the mask has ${mask.length}`,
-      );
-    }
-    fills.set(
-      layerName,
-      tf.tensor1d(Float32Array.from(layerMeans, (mean, index) => (1 - mask[index]) * mean)),
-    );
-  }
-  let correct = 0;
-  let seen = 0;
-  try {
-    await forEachBatch(testData, batchSize, (batch) => {
-      const predicted = tf.tidy(() =>
-        tf.argMax(
-          model.run(batch.x, {
-            masks,
-            onNeuronOutput: (layer, output) => {
-              const fill = fills.get(layer.name);
-              return fill ? tf.add(output, fill) : output;
-            },
-          }),
-          1,
-        ),
-      );
-      const predictedValues = predicted.dataSync();
-      predicted.dispose();
-      batch.labels.forEach((label, index) => {
-        seen++;
-        if (predictedValues[index] === label) correct++;
-      });
-    });
-  } finally {
-    tf.dispose([...fills.values()]);
-  }
-  return seen > 0 ? correct / seen : NaN;
+  return (await evaluateAccuracy(model, testData, { masks, maskFill: means, batchSize })).accuracy;
 }

@@ -5,14 +5,11 @@ import {
   type VegaLiteSpec,
   withDescription,
 } from '../svg-chart';
+import { curveEncodings, RANDOM_COLOR, RANDOM_NAME, styleOf } from '../curve-encodings';
 import type { Rq1Point } from './options-study';
 
-const SERIES = [
-  { slicer: 'global', name: 'global (top k per layer)', color: '#0072B2' },
-  { slicer: 'category-wise', name: 'category-wise (top k per category)', color: '#E69F00' },
-  { slicer: 'semantic', name: 'semantic (Θ)', color: '#009E73' },
-];
-const RANDOM_NAME = 'random, same sizes as semantic (mean ± std)';
+/** The option study's slicers (no DeepArc), in legend order. */
+const SERIES = ['global', 'category-wise', 'semantic'].map(styleOf);
 
 /**
  * The option study's figure: one panel per (variant, setting), every seed's slices as dots
@@ -36,7 +33,7 @@ export function rq1OptionsSpec(
         setting: label.get(point.setting) ?? point.setting,
         seed: point.seed,
         slicer: entry.slicer,
-        series: SERIES.find((series) => series.slicer === entry.slicer)?.name ?? entry.slicer,
+        series: styleOf(entry.slicer).name,
         parameter: entry.parameter,
         compressionRate: entry.compressionRate,
         accuracy: entry.accuracy,
@@ -46,30 +43,12 @@ export function rq1OptionsSpec(
       })),
     );
   const yDomain = autoUnitRange(rows.flatMap((row) => [row.accuracy, row.randomLow]));
-  const x = {
-    field: 'compressionRate',
-    type: 'quantitative',
-    title: 'compression rate',
-    scale: { domain: [0, 1] },
-    axis: { format: '%' },
-  };
-  const y = (field: string) => ({
-    field,
-    type: 'quantitative',
-    title: 'test accuracy',
-    scale: { domain: yDomain, clamp: true },
-    axis: { format: '%' },
+  const { x, y, color } = curveEncodings({
+    yDomain,
+    styles: SERIES,
+    withRandom: true,
+    xTitle: 'compression rate',
   });
-  const color = {
-    field: 'series',
-    type: 'nominal',
-    title: null,
-    scale: {
-      domain: [...SERIES.map((series) => series.name), RANDOM_NAME],
-      range: [...SERIES.map((series) => series.color), '#888888'],
-    },
-    legend: { orient: 'bottom', labelLimit: 400 },
-  };
   const semantic = { filter: "datum.slicer === 'semantic'" };
   return {
     $schema: VEGA_LITE_SCHEMA,
@@ -93,7 +72,7 @@ export function rq1OptionsSpec(
       layer: [
         {
           transform: [semantic],
-          mark: { type: 'area', opacity: 0.2, color: '#888888' },
+          mark: { type: 'area', opacity: 0.2, color: RANDOM_COLOR },
           encoding: {
             x,
             y: y('randomLow'),

@@ -242,13 +242,17 @@ export function writeRq1OptionsReport(input: Rq1OptionsReportInput): {
         'Ranked by the share of checks that beat both, then the share ≥ the better baseline, then the mean margin.',
     );
   }
-  const metricsRun = [
-    ...new Set(checks.filter((check) => check.variant === 'default').map((check) => check.metric)),
-  ];
-  if (metricsRun.length > 1) {
+  // The ranking-metric screen: every variant run with more than one metric.
+  for (const variant of RQ1_VARIANTS) {
+    const metricsRun = [
+      ...new Set(
+        checks.filter((check) => check.variant === variant.name).map((check) => check.metric),
+      ),
+    ];
+    if (metricsRun.length < 2) continue;
     lines.push(
       '',
-      '## Ranking metric under the semantic criterion (variant default)',
+      `## Ranking metric under the semantic criterion (variant ${variant.name})`,
       '',
       `| metric | ${settings.map((id) => labels.get(id)).join(' | ')} |`,
       `| --- | ${settings.map(() => '---').join(' | ')} |`,
@@ -259,7 +263,9 @@ export function writeRq1OptionsReport(input: Rq1OptionsReportInput): {
           tally(
             checks.filter(
               (check) =>
-                check.variant === 'default' && check.metric === name && check.setting === setting,
+                check.variant === variant.name &&
+                check.metric === name &&
+                check.setting === setting,
             ),
           ),
         ),

@@ -199,4 +199,40 @@ describe('runRq1OptionsStudy', () => {
       `unknown RQ1 variant 'median-fill' (expected ${RQ1_VARIANTS.map((variant) => variant.name).join(' | ')})`,
     );
   });
+
+  it('runs the screen metrics with every screen variant, and only those', async () => {
+    const [mlp] = TINY_STUDY_SETTINGS;
+    const variants = rq1Variants(['default', 'mean-fill', 'mean-fill+layer-budget']);
+    const runs = rq1Runs(mlp, variants, ['taylor'], ['var'], ['default', 'mean-fill+layer-budget']);
+    expect(runs.map((run) => `${run.variant.name}/${run.metric}`)).toEqual([
+      'default/taylor',
+      'default/var',
+      'mean-fill/taylor',
+      'mean-fill+layer-budget/taylor',
+      'mean-fill+layer-budget/var',
+    ]);
+    const { options } = setup();
+    await expect(
+      runRq1OptionsStudy({ ...options, variants: ['default'], screenVariants: ['mean-fill'] }),
+    ).rejects.toThrow("screenVariants: 'mean-fill' is not among the variants run (default)");
+  });
+
+  it('writes a ranking-metric section for each screen variant', async () => {
+    const { options } = setup();
+    const result = await runRq1OptionsStudy({
+      ...options,
+      settings: TINY_STUDY_SETTINGS.slice(0, 1),
+      seeds: [1],
+      variants: ['default', 'mean-fill'],
+      screenVariants: ['default', 'mean-fill'],
+    });
+    const markdown = fs.readFileSync(result.files.markdown, 'utf8');
+    for (const variant of ['default', 'mean-fill']) {
+      const heading = `## Ranking metric under the semantic criterion (variant ${variant})`;
+      expect(markdown).toContain(heading);
+      const section = markdown.slice(markdown.indexOf(heading)).split('\n## ')[0];
+      expect(section).toMatch(/\| taylor \|/);
+      expect(section).toMatch(/\| var \|/);
+    }
+  });
 });

@@ -59,8 +59,10 @@ export interface Rq1OptionsStudyOptions extends StudyBaseOptions {
   variants?: readonly string[];
   /** Metrics every variant is run with; default ['taylor']. */
   metrics?: readonly string[];
-  /** Extra metrics run with the `default` variant only (the ranking-metric screen). */
+  /** Extra metrics run with the screen variants only (the ranking-metric screen). */
   screenMetrics?: readonly string[];
+  /** The variants the screen metrics run with (each must be in `variants`); default ['default']. */
+  screenVariants?: readonly string[];
   /** Semantic Θ; default 0.90, 0.93, 0.96, 0.99. */
   thetas?: readonly number[];
   /** Global and category-wise k; default 0.1 … 1.0. */
@@ -99,17 +101,21 @@ export function hasConvLayers(setting: StudySetting): boolean {
   return setting.model !== 'mlp';
 }
 
-/** The (variant, metric) runs of a setting: every variant with `metrics`, `default` with the screen. */
+/**
+ * The (variant, metric) runs of a setting: every variant with `metrics`, the screen variants
+ * (default: `default`) also with the screen metrics.
+ */
 export function rq1Runs(
   setting: StudySetting,
   variants: readonly Rq1Variant[],
   metrics: readonly string[],
   screenMetrics: readonly string[],
+  screenVariants: readonly string[] = ['default'],
 ): { variant: Rq1Variant; metric: string }[] {
   const runs: { variant: Rq1Variant; metric: string }[] = [];
   for (const variant of variants) {
     if (variant.convOnly && !hasConvLayers(setting)) continue;
-    const names = variant.name === 'default' ? [...metrics, ...screenMetrics] : metrics;
+    const names = screenVariants.includes(variant.name) ? [...metrics, ...screenMetrics] : metrics;
     for (const metric of [...new Set(names)]) runs.push({ variant, metric });
   }
   return runs;
@@ -184,6 +190,14 @@ export async function runRq1OptionsStudy(options: Rq1OptionsStudyOptions): Promi
   const variants = rq1Variants(options.variants ?? ['default']);
   const metrics = [...(options.metrics ?? ['taylor'])];
   const screenMetrics = [...(options.screenMetrics ?? [])];
+  const screenVariants = [...(options.screenVariants ?? ['default'])];
+  for (const name of screenVariants) {
+    if (!variants.some((variant) => variant.name === name)) {
+      throw new UsageError(
+        `screenVariants: '${name}' is not among the variants run (${variants.map((variant) => variant.name).join(', ')})`,
+      );
+    }
+  }
   if (metrics.length === 0) throw new UsageError('metrics: give at least one metric');
   const container = options.container;
   for (const name of [...metrics, ...screenMetrics]) resolveComponent(container, 'metric', name);
@@ -195,8 +209,8 @@ export async function runRq1OptionsStudy(options: Rq1OptionsStudyOptions): Promi
     reportOnly: options.reportOnly,
     plan,
     keys: (setting, seed) =>
-      rq1Runs(setting, variants, metrics, screenMetrics).map(({ variant, metric }) =>
-        pointKey(setting.id, seed, variant.name, metric),
+      rq1Runs(setting, variants, metrics, screenMetrics, screenVariants).map(
+        ({ variant, metric }) => pointKey(setting.id, seed, variant.name, metric),
       ),
     original: (setting, seed, data) => studyOriginal(options, setting, seed, data),
     task: 'study rq1-options',
@@ -274,6 +288,7 @@ export async function runRq1OptionsStudy(options: Rq1OptionsStudyOptions): Promi
         variants,
         metrics,
         screenMetrics,
+        screenVariants,
       )) {
         await point(pointKey(setting.id, seed, variant.name, metricName), async () => {
           options.log?.(`${setting.label} seed ${seed}: ${variant.name} / ${metricName}`);

@@ -16,71 +16,62 @@ export interface Rq1Variant {
   convOnly?: boolean;
 }
 
+/** The factors a variant changes from `default`; the rest keep default's value. */
+interface VariantChanges {
+  centered?: boolean;
+  features?: 'spatial-mean' | 'flattened' | 'energy';
+  combine?: 'union' | 'layer-budget';
+  fill?: MaskFill;
+}
+
+/** A variant from its changes to `default` (conv-feature changes make it conv-only). */
+function variant(name: string, description: string, changes: VariantChanges = {}): Rq1Variant {
+  const features = changes.features ?? 'spatial-mean';
+  return {
+    name,
+    description,
+    // Key order is part of the option study's checkpoint configuration: keep it.
+    semanticOptions: {
+      centered: changes.centered ?? true,
+      features,
+      combine: changes.combine ?? 'union',
+    },
+    fill: changes.fill ?? 'zero',
+    ...(features === 'spatial-mean' ? {} : { convOnly: true }),
+  };
+}
+
 export const RQ1_VARIANTS: readonly Rq1Variant[] = [
-  {
-    name: 'default',
-    description: 'centred CKA, conv spatial means, union of categories, zero masking',
-    semanticOptions: { centered: true, features: 'spatial-mean', combine: 'union' },
-    fill: 'zero',
-  },
-  {
-    name: 'uncentred',
-    description: "the paper's literal Eq. 2 (uncentred Grams)",
-    semanticOptions: { centered: false, features: 'spatial-mean', combine: 'union' },
-    fill: 'zero',
-  },
-  {
-    name: 'mean-fill',
-    description: 'dropped neurons output their mean over the slicing data (all slicers alike)',
-    semanticOptions: { centered: true, features: 'spatial-mean', combine: 'union' },
+  variant('default', 'centred CKA, conv spatial means, union of categories, zero masking'),
+  variant('uncentred', "the paper's literal Eq. 2 (uncentred Grams)", { centered: false }),
+  variant(
+    'mean-fill',
+    'dropped neurons output their mean over the slicing data (all slicers alike)',
+    { fill: 'mean' },
+  ),
+  variant('flattened', 'conv neurons as whole flattened maps', { features: 'flattened' }),
+  variant('energy', 'conv neurons as their energy (spatial mean of squares)', {
+    features: 'energy',
+  }),
+  variant('layer-budget', 'per-layer budget (largest category prefix) instead of the union', {
+    combine: 'layer-budget',
+  }),
+  variant('mean-fill+uncentred', 'mean replacement with uncentred CKA', {
     fill: 'mean',
-  },
-  {
-    name: 'flattened',
-    description: 'conv neurons as whole flattened maps',
-    semanticOptions: { centered: true, features: 'flattened', combine: 'union' },
-    fill: 'zero',
-    convOnly: true,
-  },
-  {
-    name: 'energy',
-    description: 'conv neurons as their energy (spatial mean of squares)',
-    semanticOptions: { centered: true, features: 'energy', combine: 'union' },
-    fill: 'zero',
-    convOnly: true,
-  },
-  {
-    name: 'layer-budget',
-    description: 'per-layer budget (largest category prefix) instead of the union',
-    semanticOptions: { centered: true, features: 'spatial-mean', combine: 'layer-budget' },
-    fill: 'zero',
-  },
-  {
-    name: 'mean-fill+uncentred',
-    description: 'mean replacement with uncentred CKA',
-    semanticOptions: { centered: false, features: 'spatial-mean', combine: 'union' },
+    centered: false,
+  }),
+  variant('mean-fill+energy', 'mean replacement with conv energy features', {
     fill: 'mean',
-  },
-  {
-    name: 'mean-fill+energy',
-    description: 'mean replacement with conv energy features',
-    semanticOptions: { centered: true, features: 'energy', combine: 'union' },
+    features: 'energy',
+  }),
+  variant('mean-fill+flattened', 'mean replacement with flattened conv maps', {
     fill: 'mean',
-    convOnly: true,
-  },
-  {
-    name: 'mean-fill+flattened',
-    description: 'mean replacement with flattened conv maps',
-    semanticOptions: { centered: true, features: 'flattened', combine: 'union' },
+    features: 'flattened',
+  }),
+  variant('mean-fill+layer-budget', 'mean replacement with the per-layer budget', {
     fill: 'mean',
-    convOnly: true,
-  },
-  {
-    name: 'mean-fill+layer-budget',
-    description: 'mean replacement with the per-layer budget',
-    semanticOptions: { centered: true, features: 'spatial-mean', combine: 'layer-budget' },
-    fill: 'mean',
-  },
+    combine: 'layer-budget',
+  }),
 ];
 
 /** The variants of these names, in catalogue order; an unknown name lists the known ones. */

@@ -19,15 +19,40 @@ import type { StudySlicing } from './study-options';
  * options: a cached slice is reused only when it was made for the same weights (fingerprint).
  */
 
-/** The slice in `file` when it was made for `model`'s weights; else `make`'s, saved to `file`. */
+/**
+ * The semantic slicer's default `combine` (plugins/slicer-semantic, `SEMANTIC_DEFAULTS`): named in
+ * the cache key when a study gives none, so slices of the two combinations never share a file. A
+ * cached slice that records another combine (the default changed) is made again.
+ */
+export const SEMANTIC_DEFAULT_COMBINE = 'union';
+
+/** The slicer options a cache key names: the given ones, and the semantic slicer's `combine`. */
+export function keyedSlicerOptions(
+  slicer: string,
+  slicerOptions: Record<string, unknown>,
+): Record<string, unknown> {
+  return slicer === 'semantic'
+    ? { ...slicerOptions, combine: slicerOptions.combine ?? SEMANTIC_DEFAULT_COMBINE }
+    : { ...slicerOptions };
+}
+
+/**
+ * The slice in `file` when it was made for `model`'s weights (and, for each of `options` the
+ * slice records, with the same value); else `make`'s, saved to `file`.
+ */
 export async function cachedSlice(
   file: string,
   model: NeuronModel,
   make: () => Promise<Slice>,
+  options: Record<string, unknown> = {},
 ): Promise<Slice> {
   if (fs.existsSync(file)) {
     const cached = loadSlice(file);
-    if (cached.model.weightsSha256 === model.fingerprint().weightsSha256) return cached;
+    const sameOptions = Object.entries(options).every(
+      ([name, value]) => !(name in cached.options) || cached.options[name] === value,
+    );
+    if (cached.model.weightsSha256 === model.fingerprint().weightsSha256 && sameOptions)
+      return cached;
   }
   const slice = await make();
   saveSlice(file, slice);
@@ -41,7 +66,7 @@ export function sliceCacheFile(
   seed: number,
   slicing: StudySlicing,
 ): string {
-  const optionsPart = Object.entries(slicing.slicerOptions)
+  const optionsPart = Object.entries(keyedSlicerOptions(slicing.slicer, slicing.slicerOptions))
     .map(([name, value]) => `${name}-${String(value)}`)
     .join('-');
   return path.join(
@@ -64,16 +89,23 @@ export async function studySlice(
     log?: (line: string) => void;
   },
 ): Promise<Slice> {
-  return cachedSlice(sliceCacheFile(options.cacheDir, setting, seed, slicing), model, () => {
-    options.log?.(
-      `${setting.label} seed ${seed}: slicing with ${slicing.metric} + ${slicing.slicer}`,
-    );
-    return resolveComponent(options.container, 'slicer', slicing.slicer).slice({
-      model,
-      data: samplePerClass(train, slicing.slicingPerClass, seed),
-      metric: resolveComponent(options.container, 'metric', slicing.metric),
-      options: { ...slicing.slicerOptions },
-      onProgress: options.onProgress,
-    });
-  });
+  const file = sliceCacheFile(options.cacheDir, setting, seed, slicing);
+  const keyed = keyedSlicerOptions(slicing.slicer, slicing.slicerOptions);
+  return cachedSlice(
+    file,
+    model,
+    () => {
+      options.log?.(
+        `${setting.label} seed ${seed}: slicing with ${slicing.metric} + ${slicing.slicer}`,
+      );
+      return resolveComponent(options.container, 'slicer', slicing.slicer).slice({
+        model,
+        data: samplePerClass(train, slicing.slicingPerClass, seed),
+        metric: resolveComponent(options.container, 'metric', slicing.metric),
+        options: { ...slicing.slicerOptions },
+        onProgress: options.onProgress,
+      });
+    },
+    keyed,
+  );
 }

@@ -1,18 +1,7 @@
-/** Mean and (sample) standard deviation of repeated measurements, e.g. over seeds. */
-export interface MeanStd {
-  mean: number;
-  std: number;
-  count: number;
-}
+import { type MeanStd, meanStd } from '@neusemslice/core';
 
-export function meanStd(values: readonly number[]): MeanStd {
-  const count = values.length;
-  if (count === 0) return { mean: NaN, std: NaN, count: 0 };
-  const mean = values.reduce((sum, value) => sum + value, 0) / count;
-  const variance =
-    count > 1 ? values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (count - 1) : 0;
-  return { mean, std: Math.sqrt(variance), count };
-}
+// Mean ± std is core's (the report package uses it too); re-exported for the studies' modules.
+export { type MeanStd, meanStd };
 
 /** The names of a point's number fields. */
 export type NumberField<Point> = {

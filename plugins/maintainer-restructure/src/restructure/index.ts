@@ -4,12 +4,14 @@ export { measureModelSize, type ModelSize } from './model-size';
 export { meanFoldBiases, type NeuronMeanOutputs } from './mean-fold';
 export {
   checkKeptNeurons,
+  checkSliceFitsModel,
   type KeptNeurons,
   restructureFromSlice,
   restructureModel,
 } from './restructure-model';
 export {
   checkRestructureOptions,
+  type RestructureFill,
   RestructureMaintainer,
   type RestructureOptions,
 } from './restructure-maintainer';

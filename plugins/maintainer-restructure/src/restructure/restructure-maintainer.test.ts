@@ -1,8 +1,10 @@
+import * as tf from '@tensorflow/tfjs';
 import {
   countKeptParameters,
   createSlice,
   isUsageError,
   masksFromNeuronSets,
+  neuronMeanOutputs,
   NeuronModel,
   Pipeline,
   resolveComponent,
@@ -75,6 +77,60 @@ describe('RestructureMaintainer', () => {
     layersModel.dispose();
   });
 
+  it("with fill 'mean', folds removed neurons' means so the new model equals the mean-filled masked one", async () => {
+    const data = makeSeparableDataset({
+      samplesPerClass: 10,
+      numClasses: 3,
+      inputShape: [6, 6, 1],
+      seed: 4,
+    });
+    const layersModel = makeTinyCnn({ seed: 11 });
+    const [batch] = [...data.batches(data.size)];
+    trainBriefly(layersModel, batch.x, batch.labels, 10);
+    const model = new NeuronModel(layersModel);
+    // conv1 → conv2 has 'same' padding, which a mean cannot be folded through (refused with a
+    // UsageError), so conv1 keeps every filter.
+    const critical = { conv1: [0, 1, 2, 3], conv2: [0, 3, 4], fc1: [2, 3, 4] };
+    const slice = createSlice({ model, metric: 'test', slicer: 'test', options: {}, critical });
+    const maintain = (fill: string) =>
+      new RestructureMaintainer().maintain({
+        model,
+        slice,
+        trainData: data,
+        testData: data,
+        options: { fill },
+        components: noComponents,
+      });
+    const meanFilled = await maintain('mean');
+    const zeroFilled = await maintain('zero');
+    expect(meanFilled.figures.testAccuracy).toBe(meanFilled.figures.testAccuracyMasked);
+    expect(meanFilled.figures.parametersAfter).toBe(zeroFilled.figures.parametersAfter);
+    // The restructured model's logits equal the mean-filled masked original's, not the zeroed one's.
+    const means = await neuronMeanOutputs(model, data, { batchSize: 8 });
+    const masks = masksFromNeuronSets(model, critical);
+    const fills = Object.fromEntries(
+      Object.entries(masks).map(([layer, mask]) => [
+        layer,
+        tf.tensor1d(Float32Array.from(mask, (keep, index) => (1 - keep) * means[layer][index])),
+      ]),
+    );
+    const expected = tf.tidy(() =>
+      model.run(batch.x, {
+        masks,
+        onNeuronOutput: (layer, output) => tf.add(output, fills[layer.name]),
+      }),
+    );
+    const rebuilt = meanFilled.model as tf.LayersModel;
+    const actual = rebuilt.predict(batch.x) as tf.Tensor;
+    const zeroed = (zeroFilled.model as tf.LayersModel).predict(batch.x) as tf.Tensor;
+    expect(tf.max(tf.abs(tf.sub(actual, expected))).dataSync()[0]).toBeLessThan(1e-4);
+    expect(tf.max(tf.abs(tf.sub(zeroed, expected))).dataSync()[0]).toBeGreaterThan(1e-3);
+    tf.dispose([batch.x, expected, actual, zeroed, ...Object.values(fills)]);
+    meanFilled.model?.dispose();
+    zeroFilled.model?.dispose();
+    layersModel.dispose();
+  });
+
   it('reports no accuracy without test data', async () => {
     const model = new NeuronModel(makeTinyCnn({ seed: 2 }));
     const slice = createSlice({
@@ -110,8 +166,9 @@ describe('RestructureMaintainer', () => {
     ],
     [
       { theta: 0.9 },
-      /restructure: unknown option 'theta' \(expected allowWeightChange, batchSize\)/,
+      /restructure: unknown option 'theta' \(expected allowWeightChange, batchSize, fill\)/,
     ],
+    [{ fill: 'median' }, /restructure: fill must be 'zero' or 'mean', got "median"/],
   ])('refuses options %j', async (options, message) => {
     const model = new NeuronModel(makeTinyCnn({ seed: 2 }));
     const slice = createSlice({ model, metric: 't', slicer: 't', options: {}, critical: {} });

@@ -5,11 +5,12 @@ import {
   type MaintenanceRequest,
   type Maintainer,
   masksFromNeuronSets,
+  neuronMeanOutputs,
   NeuronModel,
   UsageError,
 } from '@neusemslice/core';
 import { measureModelSize } from './model-size';
-import { restructureFromSlice } from './restructure-model';
+import { checkSliceFitsModel, restructureFromSlice } from './restructure-model';
 
 /** Options of the `restructure` maintainer (all optional). */
 export interface RestructureOptions {
@@ -20,9 +21,24 @@ export interface RestructureOptions {
   allowWeightChange?: boolean;
   /** Samples per batch when the masked and restructured models are evaluated; default 256. */
   batchSize?: number;
+  /**
+   * What the removed neurons leave behind: `zero` (default, the paper's masking) or `mean`, each
+   * removed neuron's mean output over `trainData` (the slicing data) folded into the next
+   * layer's bias, so the new model equals the mean-replaced masked one (docs/results/rq1-options.md).
+   */
+  fill?: RestructureFill;
 }
 
-const OPTION_NAMES: readonly (keyof RestructureOptions)[] = ['allowWeightChange', 'batchSize'];
+/** What a removed neuron outputs in the restructured model. */
+export type RestructureFill = 'zero' | 'mean';
+
+const FILLS: readonly RestructureFill[] = ['zero', 'mean'];
+
+const OPTION_NAMES: readonly (keyof RestructureOptions)[] = [
+  'allowWeightChange',
+  'batchSize',
+  'fill',
+];
 
 /** Checks the maintainer's options; every error names the option, its value and what is allowed. */
 export function checkRestructureOptions(
@@ -42,7 +58,13 @@ export function checkRestructureOptions(
     );
   }
   const batchSize = checkInteger('restructure: batchSize', options.batchSize ?? 256, 1);
-  return { allowWeightChange, batchSize };
+  const fill = options.fill ?? 'zero';
+  if (!FILLS.includes(fill as RestructureFill)) {
+    throw new UsageError(
+      `restructure: fill must be ${FILLS.map((name) => `'${name}'`).join(' or ')}, got ${JSON.stringify(fill)}`,
+    );
+  }
+  return { allowWeightChange, batchSize, fill: fill as RestructureFill };
 }
 
 /**
@@ -50,7 +72,8 @@ export function checkRestructureOptions(
  * model holding only the slice's critical neurons. The report's `model` is the new model (the
  * caller's to dispose); `request.model` is only read. Figures: parametersBefore/After,
  * compressionRate, weightsBytesBefore/After, gzipBytesBefore/After and, with test data,
- * testAccuracyMasked (the original with the slice's masks) and testAccuracy (the new model).
+ * testAccuracyMasked (the original with the slice's masks, mean-filled with `fill: 'mean'`) and
+ * testAccuracy (the new model).
  */
 export class RestructureMaintainer implements Maintainer {
   readonly name = 'restructure';
@@ -60,8 +83,18 @@ export class RestructureMaintainer implements Maintainer {
   async maintain(request: MaintenanceRequest): Promise<MaintenanceReport> {
     const options = checkRestructureOptions(request.options);
     const original = request.model;
+    // The slice is checked before the pass over the data that the means need.
+    checkSliceFitsModel(original, request.slice, options);
+    const means =
+      options.fill === 'mean'
+        ? await neuronMeanOutputs(original, request.trainData, {
+            batchSize: options.batchSize,
+            onProgress: request.onProgress,
+          })
+        : undefined;
     const restructured = restructureFromSlice(original, request.slice, {
       allowWeightChange: options.allowWeightChange,
+      means,
     });
     try {
       const before = measureModelSize(original.model);
@@ -78,6 +111,7 @@ export class RestructureMaintainer implements Maintainer {
       if (request.testData) {
         const masked = await evaluateAccuracy(original, request.testData, {
           masks: masksFromNeuronSets(original, request.slice.critical),
+          maskFill: means,
           batchSize: options.batchSize,
           onProgress: request.onProgress,
         });

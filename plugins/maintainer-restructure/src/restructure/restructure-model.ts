@@ -220,14 +220,14 @@ export function restructureModel(
 }
 
 /**
- * `restructureModel` for a slice: keeps the slice's critical neurons Ω^l of every layer. The slice
- * must have been made for this model (same topology and weights unless `allowWeightChange`).
+ * Throws a UsageError unless `slice` was made for this model (same topology and weights unless
+ * `allowWeightChange`).
  */
-export function restructureFromSlice(
+export function checkSliceFitsModel(
   neuronModel: NeuronModel,
   slice: Slice,
   options: { allowWeightChange?: boolean } = {},
-): tf.LayersModel {
+): void {
   assertSliceMatchesModel(slice, neuronModel, options);
   const sliceLayers = slice.model.neuronLayers.map((layer) => `${layer.name}:${layer.units}`);
   const modelLayers = neuronModel.neuronLayers.map((layer) => `${layer.name}:${layer.units}`);
@@ -236,5 +236,17 @@ export function restructureFromSlice(
       `slice's neuron layers (${sliceLayers.join(', ')}) differ from the model's (${modelLayers.join(', ')})`,
     );
   }
-  return restructureModel(neuronModel, slice.critical);
+}
+
+/**
+ * `restructureModel` for a slice: keeps the slice's critical neurons Ω^l of every layer, after
+ * `checkSliceFitsModel`; with `means`, removed neurons' means are folded into the next biases.
+ */
+export function restructureFromSlice(
+  neuronModel: NeuronModel,
+  slice: Slice,
+  options: { allowWeightChange?: boolean; means?: NeuronMeanOutputs } = {},
+): tf.LayersModel {
+  checkSliceFitsModel(neuronModel, slice, options);
+  return restructureModel(neuronModel, slice.critical, { means: options.means });
 }
