@@ -169,6 +169,31 @@ describe('InMemoryDataset', () => {
       expect(bytes.sample(3).pixels).toEqual(floats.sample(3).pixels);
     });
 
+    it('copies samples out without tensors, bit-identical to its batches, where it is told', () => {
+      const { bytes, floats } = byteAndFloatDatasets();
+      const indices = Int32Array.from([2, 0, 1]);
+      for (const data of [bytes, floats, bytes.subset(Int32Array.from([6, 1, 4, 3]))]) {
+        const inputs = new Float32Array(5 * 6).fill(-1);
+        const labels = new Int32Array(5).fill(-1);
+        const tensorsBefore = tf.memory().numTensors;
+        data.copySamplesInto(indices, inputs, labels, 1);
+        expect(tf.memory().numTensors).toBe(tensorsBefore);
+        const [batch] = [...data.batches(8, { indices })];
+        // Sample 0 and 4 of the target are left as they were.
+        expect(inputs.subarray(0, 6)).toEqual(new Float32Array(6).fill(-1));
+        expect(inputs.subarray(6, 24)).toEqual(batch.x.dataSync());
+        expect(inputs.subarray(24)).toEqual(new Float32Array(6).fill(-1));
+        expect(labels).toEqual(Int32Array.from([-1, ...batch.labels, -1]));
+        batch.x.dispose();
+      }
+      expect(() =>
+        bytes.copySamplesInto(indices, new Float32Array(3 * 6), new Int32Array(3), 1),
+      ).toThrow('bytes: cannot copy 3 samples from sample 1 on into 18 input values and 3 labels');
+      expect(() =>
+        bytes.copySamplesInto(Int32Array.from([7]), new Float32Array(6), new Int32Array(1), 0),
+      ).toThrow(/bytes: copy index/);
+    });
+
     it('converts per batch without leaking tensors over repeated passes', () => {
       const { bytes } = byteAndFloatDatasets();
       const before = tf.memory().numTensors;

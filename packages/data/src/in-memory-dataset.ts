@@ -184,21 +184,54 @@ export class InMemoryDataset implements LabeledDataset {
     );
   }
 
+  /** Writes the float32 inputs and labels of the samples at `indices` from sample `offset` on. */
+  copySamplesInto(
+    indices: Int32Array,
+    inputs: Float32Array,
+    labels: Int32Array,
+    offset: number,
+  ): void {
+    checkIndices(`${this.name}: copy index`, indices, this.size);
+    if (
+      !Number.isInteger(offset) ||
+      offset < 0 ||
+      (offset + indices.length) * this.sampleSize > inputs.length ||
+      offset + indices.length > labels.length
+    ) {
+      throw new UsageError(
+        `${this.name}: cannot copy ${indices.length} samples from sample ${offset} on into ${inputs.length} input values and ${labels.length} labels`,
+      );
+    }
+    this.writeSamples(indices, 0, indices.length, inputs, labels, offset);
+  }
+
+  /** Samples `positions[start … start + rows − 1]` (all in order when undefined) from row `row0` on. */
+  private writeSamples(
+    positions: Int32Array | undefined,
+    start: number,
+    rows: number,
+    values: Float32Array,
+    labels: Int32Array,
+    row0: number,
+  ): void {
+    for (let row = 0; row < rows; row++) {
+      const position = positions ? positions[start + row] : start + row;
+      const index = this.order ? this.order[position] : position;
+      const offset = index * this.sampleSize;
+      const stored = this.pixels.subarray(offset, offset + this.sampleSize);
+      if (stored instanceof Float32Array) values.set(stored, (row0 + row) * this.sampleSize);
+      else copyBytesAsUnitFloats(stored, values, (row0 + row) * this.sampleSize);
+      labels[row0 + row] = this.allLabels[index];
+    }
+  }
+
   private *generateBatches(batchSize: number, positions?: Int32Array): Generator<LabeledBatch> {
     const count = positions ? positions.length : this.size;
     for (let start = 0; start < count; start += batchSize) {
       const rows = Math.min(batchSize, count - start);
       const values = new Float32Array(rows * this.sampleSize);
       const labels = new Int32Array(rows);
-      for (let row = 0; row < rows; row++) {
-        const position = positions ? positions[start + row] : start + row;
-        const index = this.order ? this.order[position] : position;
-        const offset = index * this.sampleSize;
-        const stored = this.pixels.subarray(offset, offset + this.sampleSize);
-        if (stored instanceof Float32Array) values.set(stored, row * this.sampleSize);
-        else copyBytesAsUnitFloats(stored, values, row * this.sampleSize);
-        labels[row] = this.allLabels[index];
-      }
+      this.writeSamples(positions, start, rows, values, labels, 0);
       // A fresh array per batch: the cpu backend keeps the array it is given.
       yield { x: tf.tensor(values, [rows, ...this.inputShape], 'float32'), labels };
     }

@@ -30,6 +30,18 @@ export interface LabeledDataset {
   batches(batchSize: number, options?: { indices?: Int32Array }): Iterable<LabeledBatch>;
   /** A view holding only the samples at `indices` (no copy of the samples is required). */
   subset(indices: Int32Array, name?: string): LabeledDataset;
+  /**
+   * Optional fast path for copying samples out without tensors (the worker pool uses it to share
+   * an item's samples with its workers): writes the inputs of the samples at `indices`, the same
+   * float32 values `batches` yields, into `inputs` from sample `offset` on (`offset × sample
+   * size`), and their labels into `labels` from `offset`. Without it, `batches` is used.
+   */
+  copySamplesInto?(
+    indices: Int32Array,
+    inputs: Float32Array,
+    labels: Int32Array,
+    offset: number,
+  ): void;
 }
 
 /** Indices of the samples of each class, in data-set order. */
