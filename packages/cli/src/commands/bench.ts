@@ -44,6 +44,8 @@ export const benchCommand: Command = {
   },
   async run(options, positionals, context) {
     const parts = positionals.length > 0 ? positionals : ['speed'];
+    // What `--json` prints: each part's rows and the file it wrote.
+    const results: Record<string, { rows: unknown[]; file: string }> = {};
     for (const part of parts) {
       if (!['speed', 'backends', 'slicing', 'inference'].includes(part))
         throw new UsageError(
@@ -61,7 +63,7 @@ export const benchCommand: Command = {
         log: context.log,
       });
       const test = await loadSplit('mnist', 'test', options, context);
-      const { markdown } = await runSpeedBench(context.container, train, test, {
+      const { rows, markdown } = await runSpeedBench(context.container, train, test, {
         outDir,
         commandLine: context.commandLine,
         backend: backend.name,
@@ -72,14 +74,16 @@ export const benchCommand: Command = {
       });
       context.print(markdown);
       context.print(`wrote ${path.join(outDir, 'speed-vs-pytorch.md')}`);
+      results.speed = { rows, file: path.join(outDir, 'speed-vs-pytorch.md') };
     }
     if (parts.includes('backends')) {
-      const { markdown } = await runBackendsBench(context.container, train, {
+      const { rows, markdown } = await runBackendsBench(context.container, train, {
         outDir,
         commandLine: context.commandLine,
         log: context.log,
       });
       context.print(markdown);
+      results.backends = { rows, file: path.join(outDir, 'backends.md') };
     }
     if (parts.includes('slicing')) {
       const backend = await resolveBackend(context.container, {
@@ -104,7 +108,7 @@ export const benchCommand: Command = {
           onProgress: throttledProgress(context.log, 10000),
         });
       }
-      const { markdown } = await runSlicingBench(
+      const { rows, markdown } = await runSlicingBench(
         context.container,
         new NeuronModel(layersModel),
         slicingSubset(train, 1000, 1),
@@ -123,6 +127,7 @@ export const benchCommand: Command = {
       );
       context.print(markdown);
       context.print(`wrote ${path.join(outDir, 'slicing-speed.md')}`);
+      results.slicing = { rows, file: path.join(outDir, 'slicing-speed.md') };
     }
     if (parts.includes('inference')) {
       const backend = await resolveBackend(context.container, {
@@ -130,7 +135,7 @@ export const benchCommand: Command = {
         log: context.log,
       });
       const test = await loadSplit('mnist', 'test', options, context);
-      const { markdown } = await runInferenceBench(context.container, train, test, {
+      const { rows, markdown } = await runInferenceBench(context.container, train, test, {
         outDir,
         commandLine: context.commandLine,
         backend: backend.name,
@@ -139,6 +144,8 @@ export const benchCommand: Command = {
       });
       context.print(markdown);
       context.print(`wrote ${path.join(outDir, 'restructured-inference.md')}`);
+      results.inference = { rows, file: path.join(outDir, 'restructured-inference.md') };
     }
+    return results;
   },
 };
