@@ -52,6 +52,42 @@ function setup() {
   return { options, outDir, trainedSeeds };
 }
 
+describe('maskingRunCounts', () => {
+  const row = (theta: number, semanticAccuracy: number, randomMean?: number) => ({
+    metric: 'taylor',
+    theta,
+    compressionRate: 0.5,
+    semanticAccuracy,
+    baselineAccuracy: 0.9,
+    margin: semanticAccuracy - 0.9,
+    verdict: semanticAccuracy >= 0.9 ? ('pass' as const) : ('fail' as const),
+    randomMean,
+  });
+
+  it('counts Θ ≥ 0.9 points at or below the random mean, and only those with random draws', () => {
+    const counts = maskingRunCounts([
+      row(0.9, 0.95, 0.5),
+      row(0.95, 0.5, 0.5), // a tie is not above
+      row(0.85, 0.4, 0.5), // below, but under Θ = 0.9
+      row(0.99, 0.8), // no random draws
+    ]);
+    expect(counts).toEqual({
+      pass: 1,
+      fail: 3,
+      notComparable: 0,
+      aboveRandom: 1,
+      notAboveRandomFromTheta90: 1,
+      randomMeasured: 3,
+      total: 4,
+    });
+    // A study without random draws measures nothing against random: nothing counts as missed.
+    expect(maskingRunCounts([row(0.9, 0.5), row(0.99, 0.6)])).toMatchObject({
+      notAboveRandomFromTheta90: 0,
+      randomMeasured: 0,
+    });
+  });
+});
+
 describe('runMaskingSettingStudy', () => {
   const { options, outDir, trainedSeeds } = setup();
   afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));

@@ -99,12 +99,14 @@ async function runItems(
 /**
  * One forward and backward pass on a tiny batch of zeros, so that the first run on this model
  * does not pay the kernels' first-use costs (compiling, allocating) inside the caller's call.
+ * In inference mode, as the tasks run it: in training mode batch normalization would move its
+ * moving statistics toward the zeros, and the worker's copy would then differ from the caller's.
  */
 function warmUp(model: NeuronModel): void {
   tf.tidy(() => {
     const inputs = tf.zeros([2, ...model.inputShape]);
     const { value } = tf.variableGrads(
-      () => tf.sum(model.model.apply(inputs, { training: true }) as tf.Tensor) as tf.Scalar,
+      () => tf.sum(model.model.apply(inputs, { training: false }) as tf.Tensor) as tf.Scalar,
     );
     value.dataSync();
   });

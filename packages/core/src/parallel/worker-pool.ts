@@ -280,6 +280,9 @@ export class WorkerPool {
 
     if (helpers.length > 0) {
       const artifacts = await modelArtifacts(options.model.model);
+      // The pool may have closed (or a worker died) while the model was saved: no run is active
+      // yet for `shutDown` to abort, so stop here rather than post to terminated workers.
+      this.assertOpen(options.owner);
       const key = modelArtifactsKey(artifacts);
       for (const slot of helpers) this.sendModel(slot, key, artifacts);
       packed = allocatePackedItems(options.data, items);
