@@ -20,6 +20,20 @@ function criticalSets(slice: Slice): Record<string, number[]> {
   );
 }
 
+/** A parallel category-pass request: a tiny MLP on [4, 4, 1] inputs and separable data for it. */
+function mlpPassRequest(
+  mlp: { hidden: number[]; seed: number },
+  samples: { samplesPerClass: number; numClasses: number; seed: number },
+) {
+  return {
+    model: new NeuronModel(makeTinyMlp({ inputShape: [4, 4, 1], ...mlp })),
+    data: makeSeparableDataset({ inputShape: [4, 4, 1], ...samples }),
+    metric: new MeanActivationMetric(),
+    options: {},
+    workerPlugins: PLUGINS,
+  };
+}
+
 describe('semantic slicing on worker threads', () => {
   it.each([
     ['an MLP', () => makeTinyMlp({ inputShape: [4, 4, 1], hidden: [12, 8], seed: 2 }), [4, 4, 1]],
@@ -48,20 +62,10 @@ describe('semantic slicing on worker threads', () => {
   });
 
   it('gives exactly the single-thread scores and Gram products of every category', async () => {
-    const model = new NeuronModel(makeTinyMlp({ inputShape: [4, 4, 1], hidden: [10, 6], seed: 7 }));
-    const data = makeSeparableDataset({
-      samplesPerClass: 21,
-      numClasses: 4,
-      inputShape: [4, 4, 1],
-      seed: 8,
-    });
-    const request = {
-      model,
-      data,
-      metric: new MeanActivationMetric(),
-      options: {},
-      workerPlugins: PLUGINS,
-    };
+    const request = mlpPassRequest(
+      { hidden: [10, 6], seed: 7 },
+      { samplesPerClass: 21, numClasses: 4, seed: 8 },
+    );
     const single = await parallelCategoryPasses(request, SEMANTIC_DEFAULTS, 8, 1);
     const parallel = await parallelCategoryPasses(request, SEMANTIC_DEFAULTS, 8, 2);
     expect([...parallel.keys()].sort()).toEqual([0, 1, 2, 3]);
@@ -232,20 +236,11 @@ describe('one pass for the metric and the Gram products', () => {
   });
 
   it('feeds the Gram products from the metric’s pass in workers too, and keeps no tensor', async () => {
-    const model = new NeuronModel(makeTinyMlp({ inputShape: [4, 4, 1], hidden: [10, 6], seed: 3 }));
-    const data = makeSeparableDataset({
-      samplesPerClass: 9,
-      numClasses: 3,
-      inputShape: [4, 4, 1],
-      seed: 3,
-    });
-    const request = {
-      model,
-      data,
-      metric: new MeanActivationMetric(),
-      options: {},
-      workerPlugins: PLUGINS,
-    };
+    const request = mlpPassRequest(
+      { hidden: [10, 6], seed: 3 },
+      { samplesPerClass: 9, numClasses: 3, seed: 3 },
+    );
+    const { model, data } = request;
     const parallel = await parallelCategoryPasses(request, SEMANTIC_DEFAULTS, 4, 2);
     expect([...parallel.values()].map((pass) => pass.gramSource)).toEqual([
       'metric',

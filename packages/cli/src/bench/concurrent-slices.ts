@@ -7,6 +7,7 @@ import {
   type WorkerPool,
 } from '@neusemslice/core';
 import { SemanticSlicer } from '@neusemslice/slicer-semantic';
+import { secondsSince } from './elapsed';
 
 /** What each thread of the concurrent-slices measurement does. */
 export interface RepeatedSliceInput {
@@ -33,7 +34,7 @@ export const repeatedSliceTask: ItemTask<RepeatedSliceInput, number[]> = {
         batchSize: input.batchSize,
         workers: 1,
       });
-      seconds.push(Number(process.hrtime.bigint() - startedAt) / 1e9);
+      seconds.push(secondsSince(startedAt));
     }
     return seconds;
   },

@@ -12,6 +12,7 @@ import {
 import { createModel, trainModel } from '@neusemslice/models';
 import type { DependencyContainer } from 'tsyringe';
 import { describeMachine } from './machine';
+import { secondsSince } from './elapsed';
 
 /** The two models of the paper's restructuring table, trained briefly on MNIST. */
 const MODELS = [
@@ -89,7 +90,7 @@ function timePass(model: tf.LayersModel, batches: tf.Tensor[]): number {
     output.dataSync();
     output.dispose();
   }
-  return Number(process.hrtime.bigint() - started) / 1e9;
+  return secondsSince(started);
 }
 
 /**

@@ -10,6 +10,7 @@ import {
 import { neuronGramProducts, similarityCurve, smallestPrefix } from '@neusemslice/slicer-semantic';
 import type { DependencyContainer } from 'tsyringe';
 import { describeMachine } from './machine';
+import { secondsSince } from './elapsed';
 
 export interface SlicingBenchRow {
   metric: string;
@@ -21,10 +22,6 @@ export interface SlicingBenchRow {
   scanSeconds: number;
   /** `slicer.slice()` end to end (its own scoring, Grams and scans). */
   sliceSeconds: number;
-}
-
-function seconds(since: bigint): number {
-  return Number(process.hrtime.bigint() - since) / 1e9;
 }
 
 /**
@@ -67,7 +64,7 @@ export async function runSlicingBench(
       }),
     );
   }
-  const gramSeconds = seconds(started);
+  const gramSeconds = secondsSince(started);
   for (const metricName of options.metrics) {
     const metric = resolveComponent(container, 'metric', metricName);
     options.log(`bench: slicing ${options.modelLabel} with ${metricName}…`);
@@ -77,7 +74,7 @@ export async function runSlicingBench(
       batchSize: options.batchSize,
       workers: 1,
     });
-    const scoreSeconds = seconds(started);
+    const scoreSeconds = secondsSince(started);
     started = process.hrtime.bigint();
     for (const [category, grams] of gramsByCategory) {
       for (const layer of model.neuronLayers) {
@@ -89,7 +86,7 @@ export async function runSlicingBench(
         smallestPrefix(curve, options.theta);
       }
     }
-    const scanSeconds = seconds(started);
+    const scanSeconds = secondsSince(started);
     started = process.hrtime.bigint();
     await slicer.slice({
       model,
@@ -99,7 +96,7 @@ export async function runSlicingBench(
       batchSize: options.batchSize,
       workers: 1,
     });
-    const sliceSeconds = seconds(started);
+    const sliceSeconds = secondsSince(started);
     rows.push({ metric: metricName, scoreSeconds, gramSeconds, scanSeconds, sliceSeconds });
     options.log(
       `bench: ${metricName}: slice ${sliceSeconds.toFixed(2)} s (scan ${(1000 * scanSeconds).toFixed(1)} ms)`,
@@ -118,13 +115,13 @@ export async function runSlicingBench(
     batchSize: options.batchSize,
     task: 'gram',
   });
-  const layerGramSeconds = seconds(started);
+  const layerGramSeconds = secondsSince(started);
   const ranked = Array.from({ length: widest.units }, (_, index) => index);
   const repeats = 20;
   started = process.hrtime.bigint();
   for (let repeat = 0; repeat < repeats; repeat++)
     similarityCurve(grams.get(widest.name) as Float64Array, widest.units, ranked);
-  const layerScanSeconds = seconds(started) / repeats;
+  const layerScanSeconds = secondsSince(started) / repeats;
 
   const lines = [
     `# Slicing speed: ${options.modelLabel}`,

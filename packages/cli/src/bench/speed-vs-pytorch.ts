@@ -17,6 +17,7 @@ import { describeMachine } from './machine';
 import { commandPeakRss, PEAK_RSS_METHODS } from './peak-rss';
 import { measureTorchThroughput, type TorchThroughput } from './torch-peer';
 import { measureTrainingThroughput } from './training-throughput';
+import { secondsSince } from './elapsed';
 
 export interface SpeedBenchSettings {
   /** Times each measurement is repeated, ours and PyTorch's alternating (medians reported). */
@@ -44,10 +45,6 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function secondsSince(startedAt: bigint): number {
-  return Number(process.hrtime.bigint() - startedAt) / 1e9;
 }
 
 /** Samples per second of `model.predict` over `data` in batches, each output read back. */

@@ -1,5 +1,6 @@
 import { type LabeledDataset } from '@neusemslice/core';
 import { createModel, trainModel } from '@neusemslice/models';
+import { secondsSince } from './elapsed';
 
 /**
  * Training samples per second of a zoo model with the active backend: one warm-up batch (kernel
@@ -22,7 +23,7 @@ export async function measureTrainingThroughput(
   const measured = data.subset(Int32Array.from({ length: samples }, (_, index) => index));
   const startedAt = process.hrtime.bigint();
   await trainModel(model, measured, { epochs: 1, batchSize, learningRate: 0.001, seed: 1 });
-  const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+  const seconds = secondsSince(startedAt);
   model.dispose();
   return samples / seconds;
 }

@@ -12,21 +12,22 @@ describe('neusemslice restructure', () => {
     5,
   );
   const outDir = path.join(directory, 'mlp-restructured');
-
-  it('saves a smaller standard tfjs model with the masked model’s accuracy', async () => {
-    const result = await run([
+  /** `neusemslice restructure` of the tiny model and its slice into `out`, with `extra` options. */
+  const restructure = (out: string, ...extra: string[]) =>
+    run([
       'restructure',
       '--model',
       modelDir,
       '--slice',
       sliceFile,
       '--out',
-      outDir,
-      '--test-samples',
-      '400',
-      '--json',
+      out,
+      ...extra,
       ...common,
     ]);
+
+  it('saves a smaller standard tfjs model with the masked model’s accuracy', async () => {
+    const result = await restructure(outDir, '--test-samples', '400', '--json');
     if (result.code !== 0) throw new Error(result.stderr);
     const json = JSON.parse(result.stdout) as Record<string, number | string>;
     expect(json.command).toBe('restructure');
@@ -52,21 +53,7 @@ describe('neusemslice restructure', () => {
 
   it('with --fill mean folds the removed neurons’ means: the new model keeps the mean-filled masked accuracy', async () => {
     const meanOut = path.join(directory, 'mlp-restructured-mean');
-    const result = await run([
-      'restructure',
-      '--model',
-      modelDir,
-      '--slice',
-      sliceFile,
-      '--out',
-      meanOut,
-      '--test-samples',
-      '400',
-      '--fill',
-      'mean',
-      '--json',
-      ...common,
-    ]);
+    const result = await restructure(meanOut, '--test-samples', '400', '--fill', 'mean', '--json');
     if (result.code !== 0) throw new Error(result.stderr);
     const json = JSON.parse(result.stdout) as Record<string, number | string>;
     expect(json.fill).toBe('mean');
@@ -87,36 +74,14 @@ describe('neusemslice restructure', () => {
     [['--mean-per-class', '50'], /--mean-per-class needs --fill mean/],
     [['--fill', 'mean', '--mean-per-class', '0'], /--mean-per-class/],
   ])('refuses %j with exit code 2 before loading anything', async (extra, message) => {
-    const result = await run([
-      'restructure',
-      '--model',
-      modelDir,
-      '--slice',
-      sliceFile,
-      '--out',
-      path.join(directory, 'never-written'),
-      ...extra,
-      ...common,
-    ]);
+    const result = await restructure(path.join(directory, 'never-written'), ...extra);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(fs.existsSync(path.join(directory, 'never-written'))).toBe(false);
   });
 
   it('replaces its own earlier output with --force', async () => {
-    const result = await run([
-      'restructure',
-      '--model',
-      modelDir,
-      '--slice',
-      sliceFile,
-      '--out',
-      outDir,
-      '--test-samples',
-      '100',
-      '--force',
-      ...common,
-    ]);
+    const result = await restructure(outDir, '--test-samples', '100', '--force');
     expect(result.code).toBe(0);
     expect(fs.readdirSync(outDir).sort()).toEqual([
       'model.json',
@@ -131,16 +96,7 @@ describe('neusemslice restructure', () => {
   ])('refuses an --out %s with exit code 2 and writes nothing', async (_label, out) => {
     const before = fs.readdirSync(modelDir).sort();
     const sliceBytes = fs.readFileSync(sliceFile);
-    const result = await run([
-      'restructure',
-      '--model',
-      modelDir,
-      '--slice',
-      sliceFile,
-      '--out',
-      out(),
-      ...common,
-    ]);
+    const result = await restructure(out());
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^neusemslice restructure: --out .* would overwrite the input/m);
     expect(fs.readdirSync(modelDir).sort()).toEqual(before);
@@ -150,16 +106,7 @@ describe('neusemslice restructure', () => {
   it('refuses an existing --out without --force', async () => {
     const existing = path.join(directory, 'existing');
     fs.mkdirSync(existing);
-    const result = await run([
-      'restructure',
-      '--model',
-      modelDir,
-      '--slice',
-      sliceFile,
-      '--out',
-      existing,
-      ...common,
-    ]);
+    const result = await restructure(existing);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('already exists; pass --force to replace it');
     expect(fs.readdirSync(existing)).toEqual([]);

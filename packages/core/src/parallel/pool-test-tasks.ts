@@ -1,6 +1,8 @@
 // Item tasks for the worker pool's tests; workers load this module by path.
 import * as tf from '@tensorflow/tfjs';
 import { isMainThread, threadId } from 'node:worker_threads';
+import type { LabeledDataset } from '../data/labeled-dataset';
+import type { NeuronModel } from '../model/neuron-model';
 import type { ItemTask } from './item-task';
 
 export interface ThreadProbeInput {
@@ -20,6 +22,17 @@ async function waitForAWorkerItem(workerItems: Int32Array): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
+/** The model's outputs (inference mode) on every sample, 64 at a time. */
+export function modelOutputs(model: NeuronModel, data: LabeledDataset): Float32Array {
+  const values: number[] = [];
+  for (const batch of data.batches(64)) {
+    const predicted = tf.tidy(() => model.model.predict(batch.x) as tf.Tensor);
+    values.push(...(predicted.dataSync() as Float32Array));
+    tf.dispose([predicted, batch.x]);
+  }
+  return Float32Array.from(values);
+}
+
 /**
  * The model's outputs (inference mode) on the item's samples, and the thread that computed them;
  * like `threadProbeTask`, every run has at least one item done by a worker.
@@ -32,14 +45,9 @@ export const modelOutputProbeTask: ItemTask<
   exportName: 'modelOutputProbeTask',
   run: async ({ model, data, input }) => {
     await waitForAWorkerItem(input.workerItems);
-    const outputs: number[] = [];
-    for (const batch of data.batches(64)) {
-      const predicted = tf.tidy(() => model.model.predict(batch.x) as tf.Tensor);
-      outputs.push(...(predicted.dataSync() as Float32Array));
-      tf.dispose([predicted, batch.x]);
-    }
+    const outputs = modelOutputs(model, data);
     if (!isMainThread) Atomics.add(input.workerItems, 0, 1);
-    return { thread: threadId, outputs: Float32Array.from(outputs) };
+    return { thread: threadId, outputs };
   },
 };
 

@@ -1,26 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { scorePerCategory } from '../metrics/score-per-category';
-import { NeuronModel } from '../model/neuron-model';
-import { makeSeparableDataset } from '../testing/array-dataset';
 import { MeanActivationMetric } from '../testing/mean-activation-metric';
-import { makeTinyMlp } from '../testing/tiny-models';
 import { WORKER_TEST_PLUGIN_MODULE } from '../testing/worker-test-plugin';
+import { tinyModelAndData } from './__fixtures__/tiny-parallel-fixture';
 import { discoverPluginModules } from './plugin-modules';
 import { resolveThreads } from './run-in-parallel';
 import { MIN_SAMPLES_PER_WORKER, resolveWorkerCount } from './worker-count';
 
 const FIXTURE_PLUGIN = WORKER_TEST_PLUGIN_MODULE;
 
-function fixture() {
-  const model = new NeuronModel(makeTinyMlp({ inputShape: [4, 4, 1], hidden: [12, 8], seed: 3 }));
-  const data = makeSeparableDataset({
-    samplesPerClass: 23,
-    numClasses: 3,
-    inputShape: [4, 4, 1],
-    seed: 5,
-  });
-  return { model, data };
-}
+const fixture = () => tinyModelAndData();
 
 describe('scorePerCategory on worker threads', () => {
   it('gives exactly the single-thread scores of every category with 2 and 3 threads', async () => {

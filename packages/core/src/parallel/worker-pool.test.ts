@@ -1,29 +1,24 @@
 import * as tf from '@tensorflow/tfjs';
 import { threadId } from 'node:worker_threads';
 import { scorePerCategory } from '../metrics/score-per-category';
-import type { LabeledDataset } from '../data/labeled-dataset';
 import { NeuronModel } from '../model/neuron-model';
 import { makeSeparableDataset } from '../testing/array-dataset';
 import { MeanActivationMetric } from '../testing/mean-activation-metric';
-import { makeTinyMlp } from '../testing/tiny-models';
 import { WORKER_TEST_PLUGIN_MODULE } from '../testing/worker-test-plugin';
 import type { WorkItem } from './packed-items';
-import { modelOutputProbeTask, type ThreadProbeInput, threadProbeTask } from './pool-test-tasks';
+import { tinyModelAndData } from './__fixtures__/tiny-parallel-fixture';
+import {
+  modelOutputProbeTask,
+  modelOutputs,
+  type ThreadProbeInput,
+  threadProbeTask,
+} from './pool-test-tasks';
 import { resolveThreads, runItemsInParallel } from './run-in-parallel';
 import { startWorkerPool, type WorkerPool } from './worker-pool';
 
 const PLUGINS = [WORKER_TEST_PLUGIN_MODULE];
 
-function fixture(seed = 3) {
-  const model = new NeuronModel(makeTinyMlp({ inputShape: [4, 4, 1], hidden: [12, 8], seed }));
-  const data = makeSeparableDataset({
-    samplesPerClass: 23,
-    numClasses: 3,
-    inputShape: [4, 4, 1],
-    seed: 5,
-  });
-  return { model, data };
-}
+const fixture = tinyModelAndData;
 
 /** One item per category, as the slicer makes them. */
 function categoryItems(labels: Int32Array, numClasses: number): WorkItem[] {
@@ -31,17 +26,6 @@ function categoryItems(labels: Int32Array, numClasses: number): WorkItem[] {
     category,
     indices: Int32Array.from(labels.keys()).filter((index) => labels[index] === category),
   }));
-}
-
-/** The model's outputs (inference mode) on every sample, batch after batch, as the probe makes them. */
-function predictions(model: NeuronModel, data: LabeledDataset): Float32Array {
-  const values: number[] = [];
-  for (const batch of data.batches(64)) {
-    const predicted = tf.tidy(() => model.model.predict(batch.x) as tf.Tensor);
-    values.push(...(predicted.dataSync() as Float32Array));
-    tf.dispose([predicted, batch.x]);
-  }
-  return Float32Array.from(values);
 }
 
 /** Thread ids that ran each item of one probe run on `pool`. */
@@ -160,7 +144,7 @@ describe('a worker pool kept across calls', () => {
     });
     expect(runs.map((run) => run.thread)).toContain(pool.threadIds[0]);
     items.forEach((item, index) => {
-      expect(runs[index].outputs).toEqual(predictions(model, data.subset(item.indices)));
+      expect(runs[index].outputs).toEqual(modelOutputs(model, data.subset(item.indices)));
     });
     model.model.dispose();
   });
