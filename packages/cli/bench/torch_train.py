@@ -29,7 +29,8 @@ def lenet5():
     )
 
 
-def training_samples_per_second(model, batches, batch_size=BATCH):
+def training_step(model, batches, batch_size=BATCH):
+    """One Adam step on batch `index` of `batches` random batches (the same for every caller)."""
     images = torch.rand(batches * batch_size, 1, 28, 28)
     labels = torch.randint(0, 10, (batches * batch_size,))
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -42,6 +43,11 @@ def training_samples_per_second(model, batches, batch_size=BATCH):
         loss_fn(model(x), y).backward()
         optimizer.step()
 
+    return step
+
+
+def training_samples_per_second(model, batches, batch_size=BATCH):
+    step = training_step(model, batches, batch_size)
     step(0)  # warm-up
     start = time.perf_counter()
     for index in range(batches):
@@ -49,16 +55,21 @@ def training_samples_per_second(model, batches, batch_size=BATCH):
     return batches * batch_size / (time.perf_counter() - start)
 
 
+def inference_pass(model, images, batch_size=BATCH):
+    """The model over `images` batch by batch, in eval mode without gradients, outputs read."""
+    model.eval()
+    with torch.no_grad():
+        for begin in range(0, len(images), batch_size):
+            model(images[begin:begin + batch_size]).numpy()
+
+
 def inference_samples_per_second(model, samples, batch_size=BATCH):
     """One pass of the model over `samples` inputs (the MNIST test set's size), batch by batch."""
     images = torch.rand(samples, 1, 28, 28)
-    model.eval()
-    with torch.no_grad():
-        model(images[:batch_size])  # warm-up
-        start = time.perf_counter()
-        for begin in range(0, samples, batch_size):
-            model(images[begin:begin + batch_size]).numpy()
-        return samples / (time.perf_counter() - start)
+    inference_pass(model, images[:batch_size], batch_size)  # warm-up
+    start = time.perf_counter()
+    inference_pass(model, images, batch_size)
+    return samples / (time.perf_counter() - start)
 
 
 def blas_library():
@@ -70,13 +81,18 @@ def blas_library():
     return ", ".join(names) or "unknown"
 
 
-result = {
-    "torch": torch.__version__,
-    "threads": torch.get_num_threads(),
-    "mlp": round(training_samples_per_second(mlp(), 10 if QUICK else 60)),
-    "lenet5": round(training_samples_per_second(lenet5(), 5 if QUICK else 30)),
-    "mlp_inference": round(inference_samples_per_second(mlp(), 2000 if QUICK else 10000)),
-    "lenet5_inference": round(inference_samples_per_second(lenet5(), 2000 if QUICK else 10000)),
-}
-result["blas"] = blas_library()
-print(json.dumps(result))
+def main():
+    result = {
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "mlp": round(training_samples_per_second(mlp(), 10 if QUICK else 60)),
+        "lenet5": round(training_samples_per_second(lenet5(), 5 if QUICK else 30)),
+        "mlp_inference": round(inference_samples_per_second(mlp(), 2000 if QUICK else 10000)),
+        "lenet5_inference": round(inference_samples_per_second(lenet5(), 2000 if QUICK else 10000)),
+    }
+    result["blas"] = blas_library()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -20,3 +20,27 @@ export function toCsv(
   for (const row of rows) lines.push(row.map(csvField).join(','));
   return `${lines.join('\n')}\n`;
 }
+
+/** The fields of one CSV record as `csvField` writes them (quotes undone); throws on an open quote. */
+export function parseCsvRecord(line: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let index = 0; index < line.length; index++) {
+    const char = line[index];
+    if (quoted) {
+      if (char === '"' && line[index + 1] === '"') {
+        field += '"';
+        index++;
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') {
+      fields.push(field);
+      field = '';
+    } else field += char;
+  }
+  if (quoted) throw new Error('a quoted field is not closed');
+  fields.push(field);
+  return fields;
+}

@@ -13,6 +13,7 @@ import { createModel, trainModel } from '@neusemslice/models';
 import type { DependencyContainer } from 'tsyringe';
 import { describeMachine } from './machine';
 import { secondsSince } from './elapsed';
+import type { BenchRunOptions } from './bench-run';
 
 /** The two models of the paper's restructuring table, trained briefly on MNIST. */
 const MODELS = [
@@ -124,11 +125,7 @@ export async function runInferenceBench(
   container: DependencyContainer,
   train: LabeledDataset,
   test: LabeledDataset,
-  options: {
-    outDir: string;
-    commandLine: string;
-    backend: string;
-    log: (line: string) => void;
+  options: BenchRunOptions & {
     settings?: Partial<InferenceBenchSettings>;
     /** Slicing data per model: a seeded per-class subset of `train`. */
     slicingData: (perClass: number, seed: number) => LabeledDataset;

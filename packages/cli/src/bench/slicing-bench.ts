@@ -11,6 +11,7 @@ import { neuronGramProducts, similarityCurve, smallestPrefix } from '@neusemslic
 import type { DependencyContainer } from 'tsyringe';
 import { describeMachine } from './machine';
 import { secondsSince } from './elapsed';
+import type { BenchRunOptions } from './bench-run';
 
 export interface SlicingBenchRow {
   metric: string;
@@ -36,12 +37,8 @@ export async function runSlicingBench(
     metrics: string[];
     theta: number;
     batchSize: number;
-    outDir: string;
-    commandLine: string;
-    backend: string;
     modelLabel: string;
-    log: (line: string) => void;
-  },
+  } & BenchRunOptions,
 ): Promise<{ rows: SlicingBenchRow[]; markdown: string }> {
   const slicer = resolveComponent(container, 'slicer', 'semantic');
   const byClass = Array.from({ length: data.numClasses }, (_, category) => category);

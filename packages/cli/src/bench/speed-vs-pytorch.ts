@@ -18,6 +18,7 @@ import { commandPeakRss, PEAK_RSS_METHODS } from './peak-rss';
 import { measureTorchThroughput, type TorchThroughput } from './torch-peer';
 import { measureTrainingThroughput } from './training-throughput';
 import { secondsSince } from './elapsed';
+import type { BenchRunOptions } from './bench-run';
 
 export interface SpeedBenchSettings {
   /** Times each measurement is repeated, ours and PyTorch's alternating (medians reported). */
@@ -47,20 +48,34 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Samples per second of `model.predict` over `data` in batches, each output read back. */
-function inferenceSamplesPerSecond(model: tf.LayersModel, batches: tf.Tensor[]): number {
-  const samples = batches.reduce((sum, x) => sum + x.shape[0], 0);
-  const startedAt = process.hrtime.bigint();
+/**
+ * The model's forward pass over pre-made batches, each output read back: the inference rows'
+ * work. A direct call per whole batch, as PyTorch's side calls `model(x)` and as the library's
+ * own inference (`evaluateAccuracy`, `NeuronModel.run`) runs; `model.predict` would add its batch
+ * loop's slicing and concatenation (≈ 10% on the MLP).
+ */
+export function predictBatches(model: tf.LayersModel, batches: tf.Tensor[]): void {
   for (const x of batches) {
-    // The whole batch at once, as PyTorch's side runs it (predict's own default cuts it into 32s).
-    const output = model.predict(x, { batchSize: x.shape[0] }) as tf.Tensor;
+    const output = tf.tidy(() => model.apply(x, { training: false }) as tf.Tensor);
     output.dataSync();
     output.dispose();
   }
+}
+
+/** Samples per second of `predictBatches`. */
+function inferenceSamplesPerSecond(model: tf.LayersModel, batches: tf.Tensor[]): number {
+  const samples = batches.reduce((sum, x) => sum + x.shape[0], 0);
+  const startedAt = process.hrtime.bigint();
+  predictBatches(model, batches);
   return samples / secondsSince(startedAt);
 }
 
-function inputBatches(data: LabeledDataset, samples: number, batchSize: number): tf.Tensor[] {
+/** The first `samples` inputs of `data` as tensors of `batchSize` (the caller disposes them). */
+export function inputBatches(
+  data: LabeledDataset,
+  samples: number,
+  batchSize: number,
+): tf.Tensor[] {
   const indices = Int32Array.from({ length: Math.min(samples, data.size) }, (_, index) => index);
   return [...data.batches(batchSize, { indices })].map((batch) => batch.x);
 }
@@ -95,15 +110,11 @@ export async function runSpeedBench(
   container: DependencyContainer,
   train: LabeledDataset,
   test: LabeledDataset,
-  options: {
-    outDir: string;
-    commandLine: string;
-    backend: string;
+  options: BenchRunOptions & {
     settings: SpeedBenchSettings;
     /** A seeded per-class subset of `train`. */
     slicingData: (perClass: number, seed: number) => LabeledDataset;
     workerPlugins: readonly string[];
-    log: (line: string) => void;
   },
 ): Promise<{ rows: SpeedRow[]; markdown: string }> {
   const { repeats, quick, seed, batchSize } = options.settings;
@@ -390,7 +401,7 @@ export function speedMarkdown(
     `Load average (1 / 5 / 15 min): ${load(options.loadAverages[0])} at the start, ${load(options.loadAverages[1])} at the end (a busy machine makes every figure below unreliable).`,
     '',
     `Each figure is the median of ${repeats} run(s), every run in brackets; ours and PyTorch's runs alternate (A B A B). ` +
-      'Training: one epoch after a warm-up batch, timed with batching. Inference: `model.predict` over pre-made batches, ' +
+      'Training: one epoch after a warm-up batch, timed with batching. Inference: the forward pass (`model.apply`, no `predict` batch loop) over pre-made batches, ' +
       'output read back; PyTorch: `model.eval()` under `torch.no_grad()` on random inputs of the same shape. ' +
       'Slicing: `slicer.slice()` end to end on a seeded per-class subset of MNIST training images; a fwd+bwd pass is the mean ' +
       'cross-entropy and the gradient of every weight over the same samples, without an update. ' +

@@ -14,17 +14,27 @@ export interface TorchThroughput {
   blas?: string;
 }
 
+/** PyTorch's side of `bench profile` (bench/torch_profile.py). */
+export interface TorchProfile {
+  torch: string;
+  threads: number;
+  blas: string;
+  /** Per work: samples, wall seconds without the profiler, self seconds per op under it. */
+  works: Record<string, { samples: number; wall_s: number; ops: Record<string, number> }>;
+  /** Billions of multiply-accumulates per second of an m×k by k×n product. */
+  gemm: { m: number; k: number; n: number; gmacs: number }[];
+}
+
 const PYTHON = '/usr/bin/python3';
 
 /**
- * Runs the same two models in Debian's PyTorch on the CPU (one thread, OpenBLAS single-threaded,
- * as a tuned user setup would be), or returns a reason why it cannot.
+ * Runs one of the peer scripts in bench/ in Debian's PyTorch on the CPU (one thread, OpenBLAS
+ * single-threaded, as a tuned user setup would be) and parses the JSON object it prints last, or
+ * returns a reason why it cannot.
  */
-export function measureTorchThroughput(
-  options: { quick?: boolean } = {},
-): TorchThroughput | { unavailable: string } {
-  const script = path.join(__dirname, '..', '..', 'bench', 'torch_train.py');
-  const result = spawnSync(PYTHON, [script, '1', ...(options.quick ? ['--quick'] : [])], {
+function runTorchPeer<T>(script: string, quick: boolean): T | { unavailable: string } {
+  const scriptPath = path.join(__dirname, '..', '..', 'bench', script);
+  const result = spawnSync(PYTHON, [scriptPath, '1', ...(quick ? ['--quick'] : [])], {
     encoding: 'utf8',
     timeout: 600_000,
     env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' },
@@ -36,5 +46,19 @@ export function measureTorchThroughput(
       : result.stderr.trim().split('\n').pop();
     return { unavailable: reason ?? `exit code ${result.status}` };
   }
-  return JSON.parse(result.stdout.trim().split('\n').pop() as string) as TorchThroughput;
+  return JSON.parse(result.stdout.trim().split('\n').pop() as string) as T;
+}
+
+/** Training and inference samples per second of the same two models in PyTorch. */
+export function measureTorchThroughput(
+  options: { quick?: boolean } = {},
+): TorchThroughput | { unavailable: string } {
+  return runTorchPeer<TorchThroughput>('torch_train.py', options.quick === true);
+}
+
+/** PyTorch's time per op in the profiled works, and its matrix-multiply speed. */
+export function measureTorchProfile(
+  options: { quick?: boolean } = {},
+): TorchProfile | { unavailable: string } {
+  return runTorchPeer<TorchProfile>('torch_profile.py', options.quick === true);
 }

@@ -6,6 +6,7 @@ import { numberOption, stringOption } from '../args';
 import { runBackendsBench } from '../bench/backends-bench';
 import { runInferenceBench } from '../bench/inference-bench';
 import { runSlicingBench } from '../bench/slicing-bench';
+import { runSpeedProfile } from '../bench/speed-profile';
 import { runSpeedBench } from '../bench/speed-vs-pytorch';
 import { cliPluginModules } from '../plugins';
 import type { Command } from '../command';
@@ -14,16 +15,16 @@ import { batchSizeOption, loadSplit, runtimeOptions, slicingSubset } from './com
 
 export const benchCommand: Command = {
   name: 'bench',
-  usage: 'bench [speed|backends|slicing|inference] [options]',
+  usage: 'bench [speed|profile|backends|slicing|inference] [options]',
   summary:
-    'Measure speed against PyTorch (default), training throughput per backend, slicing speed and restructured inference speed; writes Markdown to docs/results',
+    "Measure speed against PyTorch and profile where the time goes, beside PyTorch's (default: speed profile), training throughput per backend, slicing speed and restructured inference speed; writes Markdown to docs/results",
   options: {
     out: {
       type: 'string',
       placeholder: '<dir>',
       default: 'docs/results',
       description:
-        'Directory for speed-vs-pytorch.md, backends.md, slicing-speed.md and restructured-inference.md',
+        'Directory for speed-vs-pytorch.md, speed-profile.md, backends.md, slicing-speed.md and restructured-inference.md',
     },
     repeats: {
       type: 'string',
@@ -33,7 +34,8 @@ export const benchCommand: Command = {
     },
     quick: {
       type: 'boolean',
-      description: 'speed: small sample counts, to check the bench runs (numbers not comparable)',
+      description:
+        'speed, profile: small sample counts, to check the bench runs (numbers not comparable)',
     },
     model: {
       type: 'string',
@@ -43,13 +45,13 @@ export const benchCommand: Command = {
     ...runtimeOptions,
   },
   async run(options, positionals, context) {
-    const parts = positionals.length > 0 ? positionals : ['speed'];
+    const parts = positionals.length > 0 ? positionals : ['speed', 'profile'];
     // What `--json` prints: each part's rows and the file it wrote.
     const results: Record<string, { rows: unknown[]; file: string }> = {};
     for (const part of parts) {
-      if (!['speed', 'backends', 'slicing', 'inference'].includes(part))
+      if (!['speed', 'profile', 'backends', 'slicing', 'inference'].includes(part))
         throw new UsageError(
-          `unknown benchmark '${part}' (expected speed | backends | slicing | inference)`,
+          `unknown benchmark '${part}' (expected speed | profile | backends | slicing | inference)`,
         );
     }
     const repeats = numberOption(options, 'repeats', { min: 1, max: 100, integer: true });
@@ -57,12 +59,18 @@ export const benchCommand: Command = {
     fs.mkdirSync(outDir, { recursive: true });
     const batchSize = batchSizeOption(options);
     const train = await loadSplit('mnist', 'train', options, context);
-    if (parts.includes('speed')) {
-      const backend = await resolveBackend(context.container, {
+    // Resolved once, by the first part that needs them.
+    let backendPromise: ReturnType<typeof resolveBackend> | undefined;
+    const activeBackend = () =>
+      (backendPromise ??= resolveBackend(context.container, {
         prefer: typeof options.backend === 'string' ? options.backend : undefined,
         log: context.log,
-      });
-      const test = await loadSplit('mnist', 'test', options, context);
+      }));
+    let testPromise: ReturnType<typeof loadSplit> | undefined;
+    const testSplit = () => (testPromise ??= loadSplit('mnist', 'test', options, context));
+    if (parts.includes('speed')) {
+      const backend = await activeBackend();
+      const test = await testSplit();
       const { rows, markdown } = await runSpeedBench(context.container, train, test, {
         outDir,
         commandLine: context.commandLine,
@@ -76,6 +84,22 @@ export const benchCommand: Command = {
       context.print(`wrote ${path.join(outDir, 'speed-vs-pytorch.md')}`);
       results.speed = { rows, file: path.join(outDir, 'speed-vs-pytorch.md') };
     }
+    if (parts.includes('profile')) {
+      const backend = await activeBackend();
+      const test = await testSplit();
+      const file = path.join(outDir, 'speed-profile.md');
+      const { rows, markdown } = await runSpeedProfile(train, test, {
+        outDir,
+        commandLine: context.commandLine,
+        backend: backend.name,
+        quick: options.quick === true,
+        batchSize,
+        log: context.log,
+      });
+      context.print(markdown);
+      context.print(`wrote ${file}`);
+      results.profile = { rows, file };
+    }
     if (parts.includes('backends')) {
       const { rows, markdown } = await runBackendsBench(context.container, train, {
         outDir,
@@ -86,10 +110,7 @@ export const benchCommand: Command = {
       results.backends = { rows, file: path.join(outDir, 'backends.md') };
     }
     if (parts.includes('slicing')) {
-      const backend = await resolveBackend(context.container, {
-        prefer: typeof options.backend === 'string' ? options.backend : undefined,
-        log: context.log,
-      });
+      const backend = await activeBackend();
       let layersModel;
       if (typeof options.model === 'string') {
         layersModel = await loadModelFromDir(options.model);
@@ -130,11 +151,8 @@ export const benchCommand: Command = {
       results.slicing = { rows, file: path.join(outDir, 'slicing-speed.md') };
     }
     if (parts.includes('inference')) {
-      const backend = await resolveBackend(context.container, {
-        prefer: typeof options.backend === 'string' ? options.backend : undefined,
-        log: context.log,
-      });
-      const test = await loadSplit('mnist', 'test', options, context);
+      const backend = await activeBackend();
+      const test = await testSplit();
       const { rows, markdown } = await runInferenceBench(context.container, train, test, {
         outDir,
         commandLine: context.commandLine,

@@ -1,8 +1,14 @@
-import { listComponents } from '@neusemslice/core';
-import { RQ1_SCREEN_THETAS, RQ1_VARIANTS, runRq1OptionsStudy } from '@neusemslice/studies';
-import { listOption, numberOption, type ParsedOptions } from '../args';
-import type { Command } from '../command';
+import { listComponents, UsageError } from '@neusemslice/core';
+import {
+  regenerateRq1OptionsReport,
+  RQ1_SCREEN_THETAS,
+  RQ1_VARIANTS,
+  runRq1OptionsStudy,
+} from '@neusemslice/studies';
+import { listOption, numberOption, type ParsedOptions, stringOption } from '../args';
+import type { Command, CommandContext } from '../command';
 import { checkRuntimeOptions, runtimeOptions } from './common';
+import { checkOutputPath } from './output-path';
 import {
   printStudyDone,
   studyOutputOptions,
@@ -10,6 +16,27 @@ import {
   studyScope,
   studyScopeOptions,
 } from './study-options';
+
+/**
+ * `--from-csv`: rq1-options.{csv,md,svg} written again into `--out` from the study's CSV, nothing
+ * computed (no backend, data or checkpoint); the report keeps the CSV's provenance.
+ */
+function regenerateFromCsv(options: ParsedOptions, context: CommandContext) {
+  if (options['report-only'] === true) {
+    throw new UsageError('give --from-csv or --report-only, not both');
+  }
+  const csvFile = stringOption(options, 'from-csv');
+  const outDir = checkOutputPath(stringOption(options, 'out'), {
+    optionName: 'out',
+    kind: 'directory',
+    mayExist: true,
+  });
+  const result = regenerateRq1OptionsReport({ csvFile, outDir, command: context.commandLine });
+  const files = { csv: result.csv, markdown: result.markdown, svg: result.svg };
+  context.print(`rq1-options report regenerated from ${csvFile} (${result.points.length} runs):`);
+  for (const file of Object.values(files)) context.print(`  ${file}`);
+  return { runs: result.points.length, regeneratedFrom: csvFile, files };
+}
 
 /** Parses a comma-separated list of shares in (0, 1]. */
 function sharesOption(options: ParsedOptions, name: string): number[] {
@@ -75,10 +102,17 @@ export const studyRq1Command: Command = {
       type: 'boolean',
       description: 'Compute nothing: write the report from the checkpoint',
     },
+    'from-csv': {
+      type: 'string',
+      placeholder: '<file>',
+      description:
+        "Compute nothing: write rq1-options.{csv,md,svg} into --out again from a study's rq1-options.csv (its provenance kept; the other study options are not used)",
+    },
     ...studyOutputOptions('Directory for rq1-options.{csv,md}'),
     ...runtimeOptions,
   },
   async run(options, _positionals, context) {
+    if (options['from-csv'] !== undefined) return regenerateFromCsv(options, context);
     const { settings, seeds } = studyScope(options);
     const variants = listOption(
       options,

@@ -12,7 +12,7 @@ describe('slice --workers and bench options', () => {
     ],
     [
       ['bench', 'speedy'],
-      "neusemslice bench: unknown benchmark 'speedy' (expected speed | backends | slicing | inference)",
+      "neusemslice bench: unknown benchmark 'speedy' (expected speed | profile | backends | slicing | inference)",
     ],
     [
       ['bench', '--repeats', '0'],

@@ -5,3 +5,5 @@ export * from './variants';
 export * from './options-study';
 export * from './options-report';
 export * from './options-figure';
+export * from './options-csv';
+export * from './default-choice';

@@ -2,7 +2,13 @@ import { writeFileAtomic } from '@neusemslice/core';
 import { toCsv } from '../csv';
 import { compareWithBaselines } from '../interpolation';
 import * as path from 'node:path';
-import { studyReportHeader, type StudyReportBase } from '../shared/report-header';
+import {
+  studyReportFiles,
+  studyReportHeader,
+  type StudyReportBase,
+  type StudyReportHeader,
+} from '../shared/report-header';
+import { defaultChoices, defaultChoiceSection, winnerOutcome } from './default-choice';
 import { rq1OptionsSvg } from './options-figure';
 import type { Rq1Plan, Rq1Point } from './options-study';
 import { RQ1_VARIANTS } from './variants';
@@ -131,11 +137,47 @@ function cell(counts: CheckTally): string {
   return `${counts.beatsBaselines}/${counts.checks} · ${counts.beatsRandom}/${counts.checks} · **${counts.beatsBoth}/${counts.checks}** · ${signed(counts.meanBaselineMargin)} · ${signed(counts.meanRandomMargin)}`;
 }
 
+/** The columns of rq1-options.csv, one row per slice (`readRq1OptionsCsv` reads them back). */
+export const RQ1_OPTIONS_CSV_COLUMNS: readonly string[] = [
+  'setting',
+  'seed',
+  'variant',
+  'metric',
+  'fill',
+  'slicer',
+  'parameter',
+  'compressionRate',
+  'accuracy',
+  'randomMean',
+  'randomStd',
+  'criticalNeurons',
+  'totalNeurons',
+  'categoryCompressionRate',
+  'unmaskedAccuracy',
+];
+
+/** A report written again from the study's CSV rather than from a run. */
+export interface Rq1OptionsRegeneration {
+  /** The CSV's provenance line (without `# `), kept as it is. */
+  provenance: string;
+  /** The machine the study ran on, from that line. */
+  machine: string;
+  /** The CSV read, as given. */
+  csvFile: string;
+  /** The command that regenerated the report. */
+  command: string;
+}
+
 export interface Rq1OptionsReportInput extends StudyReportBase {
   plan: Rq1Plan;
   points: readonly Rq1Point[];
   /** The metric of the variant screen; default 'taylor'. */
   metric?: string;
+  /**
+   * Set when the report is written from the study's CSV: its provenance (command, seeds, backend,
+   * machine, date) is the CSV's, and the report says by which command it was regenerated.
+   */
+  regenerated?: Rq1OptionsRegeneration;
 }
 
 /** rq1-options.{csv,md}: the checks per variant and metric, random vs each slicer, compression. */
@@ -144,7 +186,13 @@ export function writeRq1OptionsReport(input: Rq1OptionsReportInput): {
   markdown: string;
   svg: string;
 } {
-  const header = studyReportHeader(input, 'rq1-options');
+  const header: StudyReportHeader = input.regenerated
+    ? {
+        files: studyReportFiles(input.outDir, 'rq1-options'),
+        provenance: input.regenerated.provenance,
+        machine: input.regenerated.machine,
+      }
+    : studyReportHeader(input, 'rq1-options');
   const metric = input.metric ?? 'taylor';
   const settings = input.settings.map((setting) => setting.id);
   const labels = new Map(input.settings.map((setting) => [setting.id, setting.label]));
@@ -168,27 +216,7 @@ export function writeRq1OptionsReport(input: Rq1OptionsReportInput): {
       point.baseAccuracy,
     ]),
   );
-  const csv = toCsv(
-    header.provenance,
-    [
-      'setting',
-      'seed',
-      'variant',
-      'metric',
-      'fill',
-      'slicer',
-      'parameter',
-      'compressionRate',
-      'accuracy',
-      'randomMean',
-      'randomStd',
-      'criticalNeurons',
-      'totalNeurons',
-      'categoryCompressionRate',
-      'unmaskedAccuracy',
-    ],
-    rows,
-  );
+  const csv = toCsv(header.provenance, RQ1_OPTIONS_CSV_COLUMNS, rows);
   const { plan } = input;
   const lines: string[] = [
     '# RQ1 options: what makes semantic slicing beat the baselines and chance',
@@ -196,7 +224,14 @@ export function writeRq1OptionsReport(input: Rq1OptionsReportInput): {
     `- Command: \`${input.command}\``,
     `- Seeds (one trained original each): ${input.seeds.join(', ')}`,
     `- Backend: ${input.backend ?? 'not given'}; machine: ${header.machine}`,
-    `- Date: ${input.startedAt.toISOString()}; time: ${input.elapsedSeconds.toFixed(0)} s (points read back from the checkpoint cost nothing)`,
+    input.regenerated
+      ? `- Date: ${input.startedAt.toISOString()}; time: not recorded in the CSV`
+      : `- Date: ${input.startedAt.toISOString()}; time: ${input.elapsedSeconds.toFixed(0)} s (points read back from the checkpoint cost nothing)`,
+    ...(input.regenerated
+      ? [
+          `- Regenerated from \`${path.basename(input.regenerated.csvFile)}\` (nothing recomputed) by \`${input.regenerated.command}\``,
+        ]
+      : []),
     `- Slicing data: ${plan.slicingPerClass} training samples per class (seeded); test data: the first ${plan.testSamples} test samples`,
     `- Semantic Θ: ${plan.thetas.join(', ')}; global / category-wise k: ${plan.keepRatios.join(', ')}`,
     `- Random baseline: ${plan.randomDraws} seeded draws per slice, uniformly per layer, with the slice's per-layer sizes`,
@@ -242,6 +277,16 @@ export function writeRq1OptionsReport(input: Rq1OptionsReportInput): {
         'Ranked by the share of checks that beat both, then the share ≥ the better baseline, then the mean margin.',
     );
   }
+  const outcomes = defaultChoices(checks, metric, labels);
+  if (winner) lines.push('', winnerOutcome(winner.variant, outcomes));
+  lines.push(
+    '',
+    ...defaultChoiceSection(
+      outcomes,
+      settings.map((id) => ({ id, label: labels.get(id) ?? id })),
+      metric,
+    ),
+  );
   // The ranking-metric screen: every variant run with more than one metric.
   for (const variant of RQ1_VARIANTS) {
     const metricsRun = [

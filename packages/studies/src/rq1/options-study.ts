@@ -94,6 +94,13 @@ export interface Rq1Plan {
 }
 
 export const RQ1_SCREEN_THETAS: readonly number[] = [0.9, 0.93, 0.96, 0.99];
+/** The plan's counts when not given (also the CLI's defaults). */
+export const RQ1_PLAN_DEFAULTS = {
+  randomDraws: 5,
+  slicingPerClass: 100,
+  testSamples: 2000,
+  batchSize: 256,
+} as const;
 const TEN_KEEP_RATIOS = Array.from({ length: 10 }, (_, index) => (index + 1) / 10);
 
 /** Whether a setting's model has conv layers (the conv-feature variants apply). */
@@ -134,10 +141,22 @@ function checkPlan(options: Rq1OptionsStudyOptions): Rq1Plan {
   return {
     thetas,
     keepRatios,
-    randomDraws: checkInteger('randomDraws', options.randomDraws ?? 5, 1),
-    slicingPerClass: checkInteger('slicingPerClass', options.slicingPerClass ?? 100, 1),
-    testSamples: checkInteger('testSamples', options.testSamples ?? 2000, 1),
-    batchSize: checkInteger('batchSize', options.batchSize ?? 256, 1),
+    randomDraws: checkInteger(
+      'randomDraws',
+      options.randomDraws ?? RQ1_PLAN_DEFAULTS.randomDraws,
+      1,
+    ),
+    slicingPerClass: checkInteger(
+      'slicingPerClass',
+      options.slicingPerClass ?? RQ1_PLAN_DEFAULTS.slicingPerClass,
+      1,
+    ),
+    testSamples: checkInteger(
+      'testSamples',
+      options.testSamples ?? RQ1_PLAN_DEFAULTS.testSamples,
+      1,
+    ),
+    batchSize: checkInteger('batchSize', options.batchSize ?? RQ1_PLAN_DEFAULTS.batchSize, 1),
   };
 }
 
