@@ -64,6 +64,30 @@ describe('the speed profile', () => {
     );
   });
 
+  it('gives no bound where our side timed no matrix multiply', () => {
+    const row = profileRow(
+      MLP_TRAINING,
+      { samples: 1, wallSeconds: 1, kernels: { Add: 0.5 } },
+      { samples: 1, wallSeconds: 1, kernels: { 'aten::mm': 0.5 } },
+    );
+    expect(row.ceilingRatio).toBeUndefined();
+    const markdown = speedProfileMarkdown([row], [], {
+      commandLine: 'neusemslice bench profile',
+      backend: 'cpu',
+      quick: true,
+      torchNote: 'python3-torch is not installed',
+      loadAverages: [
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+      startedAt: new Date(0),
+    });
+    expect(markdown).toContain(
+      'took no time: n/a (no matrix multiply or convolution time measured)',
+    );
+    expect(markdown).toContain('**--quick: a smoke run whose numbers are not comparable**');
+  });
+
   it("profiles tfjs kernels without counting an op's wrapper on top of its kernels", async () => {
     const a = tf.randomUniform([32, 16]);
     const b = tf.randomUniform([16, 8]);

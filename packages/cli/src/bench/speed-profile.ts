@@ -72,7 +72,8 @@ export function profileRow(
     ours,
     theirs,
     ratio: perSample(theirs) / perSample(ours),
-    ceilingRatio: perSample(theirs) / ourLinearAlgebra,
+    // Without any matrix multiply or convolution (or a backend whose kernels time as 0) there is no bound.
+    ceilingRatio: ourLinearAlgebra > 0 ? perSample(theirs) / ourLinearAlgebra : undefined,
     atTheirLinearAlgebra:
       perSample(theirs) / (linearAlgebraPerSample(theirs) + perSample(ours) - ourLinearAlgebra),
   };
@@ -206,15 +207,25 @@ function workSection(row: ProfileRow): string[] {
     `- Largest kernels, ours (µs per sample): ${topKernels(row.ours, 6)}.`,
   ];
   if (row.theirs && row.ratio !== undefined) {
-    const reach = (bound: number) =>
-      bound >= row.target
-        ? `reaches the target of ${row.target.toFixed(1)}×`
-        : `is **below the target of ${row.target.toFixed(1)}×**`;
+    const bound = (what: string, value: number | undefined) =>
+      value === undefined || !Number.isFinite(value)
+        ? `- ${what}: n/a (no matrix multiply or convolution time measured).`
+        : `- ${what}: ${times(value)}, which ${
+            value >= row.target
+              ? `reaches the target of ${row.target.toFixed(1)}×`
+              : `is **below the target of ${row.target.toFixed(1)}×**`
+          }.`;
     lines.push(
       `- Largest ops, PyTorch (own time, µs per sample): ${topKernels(row.theirs, 6)}.`,
       `- Speed, ours ÷ PyTorch, in this run: **${times(row.ratio)}**.`,
-      `- If every cost of ours but matrix multiply and convolution took no time: ${times(row.ceilingRatio)}, which ${reach(row.ceilingRatio as number)}.`,
-      `- If our matrix multiply and convolution took PyTorch's time and the rest stayed as it is: ${times(row.atTheirLinearAlgebra)}, which ${reach(row.atTheirLinearAlgebra as number)}.`,
+      bound(
+        'If every cost of ours but matrix multiply and convolution took no time',
+        row.ceilingRatio,
+      ),
+      bound(
+        "If our matrix multiply and convolution took PyTorch's time and the rest stayed as it is",
+        row.atTheirLinearAlgebra,
+      ),
     );
   }
   lines.push('');
