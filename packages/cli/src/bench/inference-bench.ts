@@ -14,6 +14,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { describeMachine } from './machine';
 import { secondsSince } from './elapsed';
 import type { BenchRunOptions } from './bench-run';
+import { inputBatches, predictBatches } from './speed-vs-pytorch';
 
 /** The two models of the paper's restructuring table, trained briefly on MNIST. */
 const MODELS = [
@@ -77,20 +78,10 @@ function throughputOf(rates: number[]): Throughput {
   return { median, min: sorted[0], max: sorted[sorted.length - 1] };
 }
 
-/** The first `samples` inputs of a data set, in batches of `batchSize` tensors (caller disposes). */
-function inputBatches(data: LabeledDataset, samples: number, batchSize: number): tf.Tensor[] {
-  const indices = Int32Array.from({ length: Math.min(samples, data.size) }, (_, index) => index);
-  return [...data.batches(batchSize, { indices })].map((batch) => batch.x);
-}
-
-/** Seconds for one pass of `model.predict` over the batches, each result read back. */
+/** Seconds for one forward pass of the model over the batches, each result read back. */
 function timePass(model: tf.LayersModel, batches: tf.Tensor[]): number {
   const started = process.hrtime.bigint();
-  for (const x of batches) {
-    const output = model.predict(x) as tf.Tensor;
-    output.dataSync();
-    output.dispose();
-  }
+  predictBatches(model, batches);
   return secondsSince(started);
 }
 
@@ -230,7 +221,7 @@ function inferenceMarkdown(
     `Each model is trained for ${settings.epochs} epoch(s) on the MNIST training set (Adam, lr 0.001, batch 128), ` +
       `sliced with the Taylor metric and the semantic slicer at Θ = ${settings.theta} on ${settings.slicingPerClass} training samples per class, ` +
       `and restructured by the \`restructure\` maintainer (a new tfjs model without the non-critical neurons). ` +
-      `Test accuracy on the first ${settings.testSamples} MNIST test images. Speed: \`model.predict\` on MNIST test images, ` +
+      `Test accuracy on the first ${settings.testSamples} MNIST test images. Speed: the forward pass (\`model.apply\`, no \`predict\` batch loop) on MNIST test images, ` +
       `output read back; one warm-up pass, then ${settings.rounds} passes alternating original and restructured; ` +
       `median samples/s, with the slowest and fastest pass in brackets.`,
     '',
