@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { type LabeledDataset, writeFileAtomic } from '@neusemslice/core';
-import { createModel, trainModel } from '@neusemslice/models';
+import { createModel } from '@neusemslice/models';
 import {
   matMulRate,
   profileOurWork,
@@ -13,6 +13,7 @@ import {
 import { describeMachine } from './machine';
 import { inputBatches, predictBatches } from './speed-vs-pytorch';
 import { measureTorchProfile, type TorchProfile } from './torch-peer';
+import { trainingRun } from './training-throughput';
 import type { BenchRunOptions } from './bench-run';
 
 /** The speed rows whose targets a profile has to explain, as bench/torch_profile.py names them. */
@@ -76,21 +77,6 @@ export function profileRow(
     ceilingRatio: ourLinearAlgebra > 0 ? perSample(theirs) / ourLinearAlgebra : undefined,
     atTheirLinearAlgebra:
       perSample(theirs) / (linearAlgebraPerSample(theirs) + perSample(ours) - ourLinearAlgebra),
-  };
-}
-
-function trainingRun(modelName: string, data: LabeledDataset, samples: number, batchSize: number) {
-  const model = createModel(modelName, {
-    inputShape: [...data.inputShape],
-    numClasses: data.numClasses,
-    seed: 1,
-  });
-  const measured = data.subset(Int32Array.from({ length: samples }, (_, index) => index));
-  return {
-    run: async () => {
-      await trainModel(model, measured, { epochs: 1, batchSize, learningRate: 0.001, seed: 1 });
-    },
-    dispose: () => model.dispose(),
   };
 }
 
