@@ -47,6 +47,7 @@ describe('the speed profile', () => {
       commandLine: 'neusemslice bench profile',
       backend: 'wasm',
       quick: false,
+      batchSize: 128,
       torch: { torch: '1.13', threads: 1, blas: 'openblas', works: {}, gemm: [] },
       torchNote: '',
       loadAverages: [
@@ -56,6 +57,9 @@ describe('the speed profile', () => {
       startedAt: new Date(0),
     });
     expect(markdown).toContain('| 2×3 · 3×4 | 10.0 | 40.0 | 0.25 |');
+    expect(markdown).toContain(
+      "· seed 1 (models and PyTorch's inputs) · batch 128 · Adam · backend wasm",
+    );
     expect(markdown).toContain('| matrix multiply | 30000.00 | 8000.00 | 3.75 |');
     expect(markdown).toContain('in this run: **0.50×**');
     expect(markdown).toContain('took no time: 0.67×, which is **below the target of 1.0×**');
@@ -75,6 +79,7 @@ describe('the speed profile', () => {
       commandLine: 'neusemslice bench profile',
       backend: 'cpu',
       quick: true,
+      batchSize: 64,
       torchNote: 'python3-torch is not installed',
       loadAverages: [
         [0, 0, 0],
@@ -86,6 +91,7 @@ describe('the speed profile', () => {
       'took no time: n/a (no matrix multiply or convolution time measured)',
     );
     expect(markdown).toContain('**--quick: a smoke run whose numbers are not comparable**');
+    expect(markdown).toContain("batch 64 (PyTorch's side: 128)");
   });
 
   it("profiles tfjs kernels without counting an op's wrapper on top of its kernels", async () => {

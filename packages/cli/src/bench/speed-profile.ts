@@ -226,6 +226,8 @@ export function speedProfileMarkdown(
     commandLine: string;
     backend: string;
     quick: boolean;
+    /** Our batch size; bench/torch_profile.py always uses 128. */
+    batchSize: number;
     torch?: TorchProfile;
     torchNote: string;
     loadAverages: [number[], number[]];
@@ -236,7 +238,9 @@ export function speedProfileMarkdown(
   return [
     "# Where the time goes: ours beside PyTorch's, kernel by kernel",
     '',
-    `Command: \`${options.commandLine}\` · batch 128 · Adam · backend ${options.backend}` +
+    `Command: \`${options.commandLine}\` · seed 1 (models and PyTorch's inputs) · batch ${options.batchSize}` +
+      (options.batchSize === 128 ? '' : " (PyTorch's side: 128)") +
+      ` · Adam · backend ${options.backend}` +
       (options.quick ? ' · **--quick: a smoke run whose numbers are not comparable**' : ''),
     `Machine: ${describeMachine()} · started ${options.startedAt.toISOString()}`,
     `Load average (1 / 5 / 15 min): ${load(options.loadAverages[0])} at the start, ${load(options.loadAverages[1])} at the end.`,
